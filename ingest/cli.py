@@ -1,0 +1,190 @@
+"""``oobc``: the one command line of the OOBC planning and budgeting warehouse.
+
+Every command is a few lines over a service function; options fall back to environment variables
+(``OOBC_HOME``, ``OOBC_HOST``, ``OOBC_PORT``).
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from contextlib import contextmanager
+
+import click
+import duckdb
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ingest.home import ConfigError, Home
+from ingest.warehouse import NoWarehouseError, published_path, read_only
+
+err = Console(stderr=True)
+
+# Errors a user can act on: printed as one clear line, exit status 1, no traceback.
+USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, NoWarehouseError)
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    from ingest.obcms import SourceError
+    from ingest.pipeline import BuildError
+
+    return (*USER_ERRORS, SourceError, BuildError)
+
+
+@contextmanager
+def _progress_bars():
+    """Per-table progress bars on the terminal; callers get ``update(name, done, total)``."""
+    with Progress(
+        TextColumn("{task.description:<52}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=False, disable=not err.is_terminal,
+    ) as bars:
+        tasks: dict[str, int] = {}
+
+        def update(name: str, done: int, total: int) -> None:
+            if name not in tasks:
+                tasks[name] = bars.add_task(name, total=max(total, 1))
+            bars.update(tasks[name], completed=done, total=max(total, 1))
+
+        yield update
+
+
+def _say(line: str) -> None:
+    err.print(line, markup=False, highlight=False)
+
+
+def _run(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except _user_errors() as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(1)
+
+
+def _report(result) -> None:
+    rejected = result.rows_rejected
+    loaded = sum(o.load.rows_loaded for o in result.loads)
+    err.print(
+        f"[green]published[/] {result.warehouse.name}: {loaded:,} rows loaded, {rejected:,} rejected "
+        f"(run {result.run_id}; see `oobc sql \"select * from meta.rejects\"`)"
+    )
+    for step in result.steps:
+        err.print(f"  {step['step']:<32} {step['seconds']:>8.2f}s  {step['status']}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", envvar="OOBC_HOME", type=click.Path(file_okay=False), default=None,
+              help="Directory holding everything this instance keeps [env OOBC_HOME; default .oobc in the checkout].")
+@click.pass_context
+def main(ctx: click.Context, home: str | None) -> None:
+    """OOBC planning and budgeting analytics warehouse."""
+    ctx.obj = Home.resolve(home)
+
+
+@main.command()
+@click.option("--scale", type=click.FloatRange(min=0.01), default=1.0, show_default=True,
+              help="Size: 1 is about OOBC's real size; 100 is about 20k PPAs and 1M work items.")
+@click.option("--seed", type=int, default=2025, show_default=True, help="Random seed; same seed, same data.")
+@click.option("--refresh/--no-refresh", default=True, show_default=True,
+              help="Run a full refresh (ingest, build, publish) after generating.")
+@click.pass_obj
+def demo(home: Home, scale: float, seed: int, refresh: bool) -> None:
+    """Generate the OBCMS-shaped demo database (SQLite) and refresh the warehouse from it."""
+    from ingest.demo import generate
+    from ingest.pipeline import refresh as run_refresh
+
+    home.ensure()
+    err.print(f"generating demo OBCMS database at {home.demo_db} (scale {scale}, seed {seed})")
+    tmp = home.demo_db.with_suffix(".tmp")
+    tmp.unlink(missing_ok=True)
+    with _progress_bars() as update:
+        counts = generate(f"sqlite:///{tmp}", scale=scale, seed=seed, progress=update)
+    tmp.replace(home.demo_db)
+    err.print(f"demo source: {sum(counts.values()):,} rows in {len(counts)} tables")
+    if not home.config_file.exists():
+        home.write_default_config(home.demo_url)
+        err.print(f"wrote {home.config_file}")
+    if refresh:
+        with _progress_bars() as update:
+            _report(_run(run_refresh, home, command="demo", say=_say, progress=update))
+
+
+@main.group()
+def ingest() -> None:
+    """Load one source into a new warehouse, rebuild and publish it."""
+
+
+@ingest.command("obcms")
+@click.argument("url")
+@click.option("--name", default="obcms", show_default=True, help="Source name recorded with every load.")
+@click.pass_obj
+def ingest_obcms_cmd(home: Home, url: str, name: str) -> None:
+    """Read the OBCMS database at URL (a SQLAlchemy URL: sqlite:///path or postgresql+psycopg://...)."""
+    from ingest.pipeline import refresh as run_refresh
+
+    source = {"name": name, "kind": "obcms", "url": url}
+    with _progress_bars() as update:
+        result = _run(run_refresh, home, sources=[source], command="ingest obcms", start_from_current=True,
+                      say=_say, progress=update)
+    _report(result)
+
+
+@main.command()
+@click.pass_obj
+def build(home: Home) -> None:
+    """Run `dbt build` (models and tests) on a copy of the published warehouse and publish it."""
+    from ingest.pipeline import refresh as run_refresh
+
+    _report(_run(run_refresh, home, sources=[], command="build", start_from_current=True, say=_say))
+
+
+@main.command()
+@click.pass_obj
+def refresh(home: Home) -> None:
+    """Ingest every configured source, build with dbt and publish atomically."""
+    from ingest.pipeline import refresh as run_refresh
+
+    with _progress_bars() as update:
+        _report(_run(run_refresh, home, say=_say, progress=update))
+
+
+@main.command()
+@click.option("--host", envvar="OOBC_HOST", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", envvar="OOBC_PORT", type=int, default=8050, show_default=True, help="Port to listen on.")
+@click.option("--debug", is_flag=True, help="Dash debug mode (reloader and error pages); never in production.")
+@click.pass_obj
+def serve(home: Home, host: str, port: int, debug: bool) -> None:
+    """Serve the dashboards on http://HOST:PORT."""
+    from dashboards.app import run
+
+    _run(published_path, home)  # fail early and clearly if nothing has been published
+    err.print(f"serving the OOBC dashboards on http://{host}:{port}/ (Ctrl+C to stop)")
+    run(home, host=host, port=port, debug=debug)
+
+
+@main.command()
+@click.argument("query")
+@click.pass_obj
+def sql(home: Home, query: str) -> None:
+    """Run a read-only QUERY on the published warehouse and print CSV with a header row.
+
+    Marts resolve by bare name: oobc sql "select fiscal_year, sum(budget_allocation) from dim_ppa group by 1"
+    """
+
+    def run_query() -> None:
+        with read_only(home) as con:
+            try:
+                cur = con.execute(query)
+            except duckdb.Error as exc:
+                raise click.ClickException(f"query failed: {exc}") from exc
+            if cur.description is None:
+                return
+            out = csv.writer(sys.stdout, lineterminator="\n")
+            out.writerow([d[0] for d in cur.description])
+            while rows := cur.fetchmany(10_000):
+                out.writerows(rows)
+
+    _run(run_query)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,159 @@
+"""The state database: what the warehouse remembers across rebuilds.
+
+It lives beside the warehouse (SQLite by default, any SQLAlchemy URL in production), is never rebuilt, and is
+ingested into every new warehouse as ``meta.*``. It holds the record of every refresh and every ingest of every
+table (rows read, loaded and rejected, timings, status, error) and every rejected row with its reason, so
+that a failed refresh, whose warehouse file is thrown away, still leaves its trace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+state_metadata = sa.MetaData()
+
+refresh_run = sa.Table(
+    "refresh_run",
+    state_metadata,
+    sa.Column("run_id", sa.String(40), primary_key=True),
+    sa.Column("command", sa.String(40), nullable=False),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("finished_at", sa.DateTime),
+    sa.Column("status", sa.String(20), nullable=False),  # running, succeeded, failed
+    sa.Column("warehouse_file", sa.Text),
+    sa.Column("steps", sa.Text),  # JSON list of {step, seconds, status}
+    sa.Column("error", sa.Text),
+)
+
+ingest_run = sa.Table(
+    "ingest_run",
+    state_metadata,
+    sa.Column("run_id", sa.String(40), nullable=False),
+    sa.Column("source", sa.String(100), nullable=False),
+    sa.Column("table_name", sa.String(100), nullable=False),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("finished_at", sa.DateTime),
+    sa.Column("status", sa.String(20), nullable=False),  # loaded, loaded_with_rejects, failed
+    sa.Column("rows_read", sa.BigInteger, nullable=False, default=0),
+    sa.Column("rows_loaded", sa.BigInteger, nullable=False, default=0),
+    sa.Column("rows_rejected", sa.BigInteger, nullable=False, default=0),
+    sa.Column("seconds", sa.Float),
+    sa.Column("error", sa.Text),
+    sa.PrimaryKeyConstraint("run_id", "source", "table_name"),
+)
+
+ingest_reject = sa.Table(
+    "ingest_reject",
+    state_metadata,
+    sa.Column("reject_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("run_id", sa.String(40), nullable=False, index=True),
+    sa.Column("source", sa.String(100), nullable=False),
+    sa.Column("table_name", sa.String(100), nullable=False),
+    sa.Column("row_number", sa.BigInteger),  # 1-based position in the source read order (by key)
+    sa.Column("row_key", sa.Text),
+    sa.Column("column_name", sa.String(100)),
+    sa.Column("check_name", sa.String(200), nullable=False),
+    sa.Column("failure_value", sa.Text),
+    sa.Column("reason", sa.Text, nullable=False),
+)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def new_run_id() -> str:
+    return utcnow().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+
+
+def engine_for(url: str) -> sa.Engine:
+    engine = sa.create_engine(url)
+    state_metadata.create_all(engine)
+    return engine
+
+
+@dataclass
+class Reject:
+    table_name: str
+    row_number: int | None
+    row_key: str | None
+    column_name: str | None
+    check_name: str
+    failure_value: str | None
+    reason: str
+
+
+@dataclass
+class TableLoad:
+    """The outcome of loading one table of one source."""
+
+    source: str
+    table_name: str
+    started_at: dt.datetime = field(default_factory=utcnow)
+    finished_at: dt.datetime | None = None
+    status: str = "running"
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    error: str | None = None
+
+    @property
+    def seconds(self) -> float | None:
+        return (self.finished_at - self.started_at).total_seconds() if self.finished_at else None
+
+    def finish(self, error: str | None = None) -> TableLoad:
+        self.finished_at = utcnow()
+        self.error = error
+        if error:
+            self.status = "failed"
+        else:
+            self.status = "loaded_with_rejects" if self.rows_rejected else "loaded"
+        return self
+
+
+class StateStore:
+    """Writes run records and rejects to the state database."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = engine_for(url)
+
+    def start_refresh(self, run_id: str, command: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(refresh_run.insert().values(run_id=run_id, command=command, started_at=utcnow(), status="running"))
+
+    def finish_refresh(
+        self, run_id: str, status: str, steps: list[dict], warehouse_file: str | None = None, error: str | None = None
+    ) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                refresh_run.update()
+                .where(refresh_run.c.run_id == run_id)
+                .values(finished_at=utcnow(), status=status, steps=json.dumps(steps), warehouse_file=warehouse_file,
+                        error=error)
+            )
+
+    def record_load(self, run_id: str, load: TableLoad) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                ingest_run.insert().values(
+                    run_id=run_id, source=load.source, table_name=load.table_name, started_at=load.started_at,
+                    finished_at=load.finished_at, status=load.status, rows_read=load.rows_read,
+                    rows_loaded=load.rows_loaded, rows_rejected=load.rows_rejected, seconds=load.seconds,
+                    error=load.error,
+                )
+            )
+
+    def record_rejects(self, run_id: str, source: str, rejects: Iterable[Reject]) -> int:
+        rows = [{"run_id": run_id, "source": source, **r.__dict__} for r in rejects]
+        if rows:
+            with self.engine.begin() as conn:
+                for i in range(0, len(rows), 10_000):
+                    conn.execute(ingest_reject.insert(), rows[i : i + 10_000])
+        return len(rows)

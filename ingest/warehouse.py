@@ -1,0 +1,154 @@
+"""The DuckDB warehouse files: raw table layout, building, atomic publishing and read-only access.
+
+A refresh writes a brand-new file under ``warehouse/builds/`` and, only when ingest and ``dbt build``
+both succeeded, points ``warehouse/current.duckdb`` at it by replacing a symlink with ``os.replace`` (atomic on
+POSIX). Readers resolve the link when they connect and open the target read-only, so they see either the old
+or the new warehouse, never a half-built one. A failed or killed refresh leaves the link where it was.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import sqlalchemy as sa
+
+from ingest.home import Home
+from ingest.obcms_schema import SourceTable
+
+RAW_SCHEMA = "raw"
+META_SCHEMA = "meta"
+# Schemas searched for bare names by `oobc sql` and the dashboards: marts first.
+SEARCH_PATH = ("marts", "intermediate", "staging", RAW_SCHEMA, META_SCHEMA)
+LOAD_COLUMNS = {"_run_id": "VARCHAR", "_source": "VARCHAR", "_loaded_at": "TIMESTAMP"}
+KEEP_BUILDS = 3
+
+
+class NoWarehouseError(Exception):
+    """Nothing has been published yet."""
+
+
+# ---------------------------------------------------------------------------------------- types
+def duckdb_type(col: sa.Column) -> str:
+    t = col.type
+    if isinstance(t, sa.Uuid):
+        return "VARCHAR"
+    if isinstance(t, sa.Numeric) and not isinstance(t, sa.Float):
+        return f"DECIMAL({t.precision},{t.scale})"
+    if isinstance(t, sa.Float):
+        return "DOUBLE"
+    if isinstance(t, sa.BigInteger):
+        return "BIGINT"
+    if isinstance(t, sa.Integer):
+        return "BIGINT" if col.primary_key or col.foreign_keys else "INTEGER"
+    if isinstance(t, sa.Boolean):
+        return "BOOLEAN"
+    if isinstance(t, sa.DateTime):
+        return "TIMESTAMP"
+    if isinstance(t, sa.Date):
+        return "DATE"
+    if isinstance(t, sa.JSON | sa.String | sa.Text):
+        return "VARCHAR"
+    raise TypeError(f"no DuckDB type for {col.table.name}.{col.name} ({t!r})")
+
+
+_POLARS = {
+    "VARCHAR": pl.String,
+    "DOUBLE": pl.Float64,
+    "BIGINT": pl.Int64,
+    "INTEGER": pl.Int32,
+    "BOOLEAN": pl.Boolean,
+    "TIMESTAMP": pl.Datetime("us"),
+    "DATE": pl.Date,
+}
+
+
+def polars_type(col: sa.Column) -> pl.DataType:
+    dt = duckdb_type(col)
+    if dt.startswith("DECIMAL"):
+        t = col.type
+        return pl.Decimal(t.precision, t.scale)
+    return _POLARS[dt]
+
+
+def polars_schema(src: SourceTable) -> dict[str, pl.DataType]:
+    return {str(c.name): polars_type(c) for c in src.columns}
+
+
+def raw_table_ddl(src: SourceTable, schema: str = RAW_SCHEMA) -> str:
+    cols = [f'"{c.name}" {duckdb_type(c)}' for c in src.columns]
+    cols += [f'"{name}" {typ}' for name, typ in LOAD_COLUMNS.items()]
+    return f'CREATE TABLE IF NOT EXISTS {schema}."{src.name}" (\n  ' + ",\n  ".join(cols) + "\n)"
+
+
+# ------------------------------------------------------------------------------------- building
+def new_build_path(home: Home) -> Path:
+    home.ensure()
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    return home.builds_dir / f"warehouse-{stamp}-{uuid.uuid4().hex[:8]}.duckdb"
+
+
+def publish(home: Home, build: Path) -> Path:
+    """Point ``current.duckdb`` at ``build`` atomically; return the path now published."""
+    build = build.resolve()
+    if not build.exists():
+        raise FileNotFoundError(build)
+    tmp_link = home.warehouse_dir / f".current-{uuid.uuid4().hex}.tmp"
+    os.symlink(build, tmp_link)
+    os.replace(tmp_link, home.current_link)
+    cleanup_builds(home)
+    return build
+
+
+def cleanup_builds(home: Home, keep: int = KEEP_BUILDS) -> list[Path]:
+    """Remove old build files, never the published one nor one a refresh is still writing."""
+    current = published_path(home, missing_ok=True)
+    builds = sorted(home.builds_dir.glob("warehouse-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
+    removed = []
+    for old in builds[keep:]:
+        if current is not None and old.resolve() == current:
+            continue
+        if time.time() - old.stat().st_mtime < 3600 and not old.with_suffix(".duckdb.done").exists():
+            # an unfinished build younger than an hour may still be being written
+            continue
+        for p in (old, old.with_suffix(".duckdb.wal"), old.with_suffix(".duckdb.done")):
+            p.unlink(missing_ok=True)
+        removed.append(old)
+    return removed
+
+
+def published_path(home: Home, missing_ok: bool = False) -> Path | None:
+    link = home.current_link
+    if not link.is_symlink() and not link.exists():
+        if missing_ok:
+            return None
+        raise NoWarehouseError(
+            f"no warehouse has been published under {home.root}: run `oobc demo` or `oobc refresh` first"
+        )
+    return link.resolve()
+
+
+# --------------------------------------------------------------------------------------- reading
+def set_search_path(con: duckdb.DuckDBPyConnection) -> None:
+    present = {r[0] for r in con.execute("select schema_name from information_schema.schemata").fetchall()}
+    path = ",".join(s for s in SEARCH_PATH if s in present)
+    if path:
+        con.execute(f"SET search_path = '{path}'")
+
+
+@contextmanager
+def read_only(home: Home) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection on the published warehouse, with marts resolvable by bare name."""
+    path = published_path(home)
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        set_search_path(con)
+        yield con
+    finally:
+        con.close()
