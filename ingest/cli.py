@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from ingest.home import ConfigError, Home
 from ingest.warehouse import NoWarehouseError, published_path, read_only
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 # Errors a user can act on: printed as one clear line, exit status 1, no traceback.
 USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, NoWarehouseError)
