@@ -35,8 +35,13 @@ def _user_errors() -> tuple[type[Exception], ...]:
 def _progress_bars():
     """Per-table progress bars on the terminal; callers get ``update(name, done, total)``."""
     with Progress(
-        TextColumn("{task.description:<52}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=False, disable=not err.is_terminal,
+        TextColumn("{task.description:<52}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+        disable=not err.is_terminal,
     ) as bars:
         tasks: dict[str, int] = {}
 
@@ -64,16 +69,21 @@ def _report(result) -> None:
     rejected = result.rows_rejected
     loaded = sum(o.load.rows_loaded for o in result.loads)
     err.print(
-        f"[green]published[/] {result.warehouse.name}: {loaded:,} rows loaded, {rejected:,} rejected "
-        f"(run {result.run_id}; see `oobc sql \"select * from meta.rejects\"`)"
+        f"[green]published[/] {result.warehouse.name}: {loaded:,} rows loaded, {rejected:,} rejected "  # noqa: S608
+        f'(run {result.run_id}; see `oobc sql "select * from meta.rejects"`)'
     )
     for step in result.steps:
         err.print(f"  {step['step']:<32} {step['seconds']:>8.2f}s  {step['status']}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--home", envvar="OOBC_HOME", type=click.Path(file_okay=False), default=None,
-              help="Directory holding everything this instance keeps [env OOBC_HOME; default .oobc in the checkout].")
+@click.option(
+    "--home",
+    envvar="OOBC_HOME",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Directory holding everything this instance keeps [env OOBC_HOME; default .oobc in the checkout].",
+)
 @click.pass_context
 def main(ctx: click.Context, home: str | None) -> None:
     """OOBC planning and budgeting analytics warehouse."""
@@ -81,11 +91,20 @@ def main(ctx: click.Context, home: str | None) -> None:
 
 
 @main.command()
-@click.option("--scale", type=click.FloatRange(min=0.01), default=1.0, show_default=True,
-              help="Size: 1 is about OOBC's real size; 100 is about 20k PPAs and 1M work items.")
+@click.option(
+    "--scale",
+    type=click.FloatRange(min=0.01),
+    default=1.0,
+    show_default=True,
+    help="Size: 1 is about OOBC's real size; 100 is about 20k PPAs and 1M work items.",
+)
 @click.option("--seed", type=int, default=2025, show_default=True, help="Random seed; same seed, same data.")
-@click.option("--refresh/--no-refresh", default=True, show_default=True,
-              help="Run a full refresh (ingest, build, publish) after generating.")
+@click.option(
+    "--refresh/--no-refresh",
+    default=True,
+    show_default=True,
+    help="Run a full refresh (ingest, build, publish) after generating.",
+)
 @click.pass_obj
 def demo(home: Home, scale: float, seed: int, refresh: bool) -> None:
     """Generate the OBCMS-shaped demo database (SQLite) and refresh the warehouse from it."""
@@ -123,8 +142,15 @@ def ingest_obcms_cmd(home: Home, url: str, name: str) -> None:
 
     source = {"name": name, "kind": "obcms", "url": url}
     with _progress_bars() as update:
-        result = _run(run_refresh, home, sources=[source], command="ingest obcms", start_from_current=True,
-                      say=_say, progress=update)
+        result = _run(
+            run_refresh,
+            home,
+            sources=[source],
+            command="ingest obcms",
+            start_from_current=True,
+            say=_say,
+            progress=update,
+        )
     _report(result)
 
 

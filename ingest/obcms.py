@@ -103,7 +103,9 @@ def _specs(src: SourceTable) -> list[ColumnSpec]:
 
 
 def _key_of(frame: pl.DataFrame, src: SourceTable) -> pl.Series:
-    return frame.select(pl.concat_str([pl.col(k).cast(pl.String) for k in src.key], separator="|", ignore_nulls=False)).to_series()
+    return frame.select(
+        pl.concat_str([pl.col(k).cast(pl.String) for k in src.key], separator="|", ignore_nulls=False)
+    ).to_series()
 
 
 def _validate(typed: pl.DataFrame, src: SourceTable) -> pl.DataFrame:
@@ -182,8 +184,11 @@ def load_table(
             bad_rows = set(parse_failures.get_column("row").to_list())
             keys = _key_of(typed, src).fill_null(_key_of(text, src))
             for f in parse_failures.iter_rows(named=True):
-                rejects.append(Reject(src.name, offset + f["row"] + 1, keys[f["row"]], f["column"], "parse",
-                                      f["value"], f["reason"]))
+                rejects.append(
+                    Reject(
+                        src.name, offset + f["row"] + 1, keys[f["row"]], f["column"], "parse", f["value"], f["reason"]
+                    )
+                )
             candidates = typed.with_row_index("_pos").filter(~pl.col("_pos").is_in(sorted(bad_rows)))
             failures = _validate(candidates.drop("_pos"), src)
             if failures.height:
@@ -191,25 +196,37 @@ def load_table(
                 for f in failures.iter_rows(named=True):
                     pos = positions[f["row"]]
                     bad_rows.add(pos)
-                    rejects.append(Reject(src.name, offset + pos + 1, keys[pos], f["column"], f["check"],
-                                          f["value"], _reason(f["check"], f["column"], f["value"])))
+                    rejects.append(
+                        Reject(
+                            src.name,
+                            offset + pos + 1,
+                            keys[pos],
+                            f["column"],
+                            f["check"],
+                            f["value"],
+                            _reason(f["check"], f["column"], f["value"]),
+                        )
+                    )
             rejected_rows += len(bad_rows)
             good = typed.with_row_index("_pos").filter(~pl.col("_pos").is_in(sorted(bad_rows))).drop("_pos")
             good = good.with_columns(
-                pl.lit(run_id).alias("_run_id"), pl.lit(source_name).alias("_source"),
+                pl.lit(run_id).alias("_run_id"),
+                pl.lit(source_name).alias("_source"),
                 pl.lit(loaded_at).cast(pl.Datetime("us")).alias("_loaded_at"),
             )
             if good.height:
                 con.register("_batch", good.to_arrow())
-                con.execute(f'INSERT INTO {RAW_SCHEMA}."{src.name}" SELECT * FROM _batch')
+                con.execute(f'INSERT INTO {RAW_SCHEMA}."{src.name}" SELECT * FROM _batch')  # noqa: S608 (registry name)
                 con.unregister("_batch")
             if progress:
                 progress(src.name, load.rows_read, total)
     duplicates = _reject_duplicate_keys(con, src)
     rejects += duplicates
     load.rows_rejected = rejected_rows + len(duplicates)
-    load.rows_loaded = con.execute(f'SELECT count(*) FROM {RAW_SCHEMA}."{src.name}" WHERE _run_id = ?',
-                                   [run_id]).fetchall()[0][0]
+    load.rows_loaded = con.execute(
+        f'SELECT count(*) FROM {RAW_SCHEMA}."{src.name}" WHERE _run_id = ?',  # noqa: S608 (registry name)
+        [run_id],
+    ).fetchall()[0][0]
     if load.rows_read != load.rows_loaded + load.rows_rejected:
         raise AssertionError(
             f"{src.name}: rows read {load.rows_read} != loaded {load.rows_loaded} + rejected {load.rows_rejected}"
@@ -219,24 +236,25 @@ def load_table(
 
 
 def _reject_duplicate_keys(con: duckdb.DuckDBPyConnection, src: SourceTable) -> list[Reject]:
+    # Identifiers come from the registry (ingest.obcms_schema), never from user input.
     key_cols = ", ".join(f'"{k}"' for k in src.key)
     key_text = " || '|' || ".join(f'CAST("{k}" AS VARCHAR)' for k in src.key)
     table = f'{RAW_SCHEMA}."{src.name}"'
-    dupes = con.execute(
-        f"""
-        SELECT {key_text} AS row_key
-        FROM {table}
-        WHERE ({key_cols}) IN (SELECT {key_cols} FROM {table} GROUP BY ALL HAVING count(*) > 1)
-        """
-    ).fetchall()
+    duplicated = f"({key_cols}) IN (SELECT {key_cols} FROM {table} GROUP BY ALL HAVING count(*) > 1)"  # noqa: S608
+    dupes = con.execute(f"SELECT {key_text} AS row_key FROM {table} WHERE {duplicated}").fetchall()  # noqa: S608
     if not dupes:
         return []
-    con.execute(
-        f"DELETE FROM {table} WHERE ({key_cols}) IN (SELECT {key_cols} FROM {table} GROUP BY ALL HAVING count(*) > 1)"
-    )
+    con.execute(f"DELETE FROM {table} WHERE {duplicated}")  # noqa: S608
     return [
-        Reject(src.name, None, key, ",".join(src.key), "duplicate_key", key,
-               f"key {','.join(src.key)} = {key} appears more than once; no copy is loaded")
+        Reject(
+            src.name,
+            None,
+            key,
+            ",".join(src.key),
+            "duplicate_key",
+            key,
+            f"key {','.join(src.key)} = {key} appears more than once; no copy is loaded",
+        )
         for (key,) in dupes
     ]
 
@@ -256,7 +274,9 @@ def ingest_obcms(
         check_structure(engine, tables)
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {META_SCHEMA}")
-        return [load_table(engine, con, src, source_name=source_name, run_id=run_id, progress=progress) for src in tables]
+        return [
+            load_table(engine, con, src, source_name=source_name, run_id=run_id, progress=progress) for src in tables
+        ]
     finally:
         engine.dispose()
 

@@ -48,7 +48,9 @@ def _audit() -> list[sa.Column]:
     ]
 
 
-def _m2m(table: str, left: str, left_target: str, right: str, right_target: str, uuid_left: bool, uuid_right: bool) -> sa.Table:
+def _m2m(
+    table: str, left: str, left_target: str, right: str, right_target: str, uuid_left: bool, uuid_right: bool
+) -> sa.Table:
     left_col = _fk_uuid(left, left_target, False) if uuid_left else _fk_big(left, left_target, False)
     right_col = _fk_uuid(right, right_target, False) if uuid_right else _fk_big(right, right_target, False)
     return sa.Table(
@@ -375,26 +377,58 @@ monitoring_outcomeindicator = sa.Table(
 
 _ME = "monitoring_monitoringentry.id"
 monitoring_monitoringentry_communities = _m2m(
-    "monitoring_monitoringentry_communities", "monitoringentry_id", _ME,
-    "obccommunity_id", "communities_obc_community.id", True, False,
+    "monitoring_monitoringentry_communities",
+    "monitoringentry_id",
+    _ME,
+    "obccommunity_id",
+    "communities_obc_community.id",
+    True,
+    False,
 )
 monitoring_monitoringentry_needs_addressed = _m2m(
-    "monitoring_monitoringentry_needs_addressed", "monitoringentry_id", _ME, "need_id", "mana_need.id", True, False,
+    "monitoring_monitoringentry_needs_addressed",
+    "monitoringentry_id",
+    _ME,
+    "need_id",
+    "mana_need.id",
+    True,
+    False,
 )
 monitoring_monitoringentry_implementing_policies = _m2m(
-    "monitoring_monitoringentry_implementing_policies", "monitoringentry_id", _ME,
-    "policyrecommendation_id", "policy_tracking_policyrecommendation.id", True, True,
+    "monitoring_monitoringentry_implementing_policies",
+    "monitoringentry_id",
+    _ME,
+    "policyrecommendation_id",
+    "policy_tracking_policyrecommendation.id",
+    True,
+    True,
 )
 monitoring_monitoringentry_supporting_organizations = _m2m(
-    "monitoring_monitoringentry_supporting_organizations", "monitoringentry_id", _ME,
-    "organization_id", "coordination_organization.id", True, True,
+    "monitoring_monitoringentry_supporting_organizations",
+    "monitoringentry_id",
+    _ME,
+    "organization_id",
+    "coordination_organization.id",
+    True,
+    True,
 )
 monitoring_monitoringentry_standard_outcome_indicators = _m2m(
-    "monitoring_monitoringentry_standard_outcome_indicators", "monitoringentry_id", _ME,
-    "outcomeindicator_id", "monitoring_outcomeindicator.id", True, True,
+    "monitoring_monitoringentry_standard_outcome_indicators",
+    "monitoringentry_id",
+    _ME,
+    "outcomeindicator_id",
+    "monitoring_outcomeindicator.id",
+    True,
+    True,
 )
 monitoring_monitoringentry_related_ppas = _m2m(
-    "monitoring_monitoringentry_related_ppas", "from_monitoringentry_id", _ME, "to_monitoringentry_id", _ME, True, True,
+    "monitoring_monitoringentry_related_ppas",
+    "from_monitoringentry_id",
+    _ME,
+    "to_monitoringentry_id",
+    _ME,
+    True,
+    True,
 )
 
 # --------------------------------------------------------------------------------------- work items
@@ -449,8 +483,13 @@ monitoring_strategicgoal = sa.Table(
     *_audit(),
 )
 monitoring_strategicgoal_linked_ppas = _m2m(
-    "monitoring_strategicgoal_linked_ppas", "strategicgoal_id", "monitoring_strategicgoal.id",
-    "monitoringentry_id", _ME, True, True,
+    "monitoring_strategicgoal_linked_ppas",
+    "strategicgoal_id",
+    "monitoring_strategicgoal.id",
+    "monitoringentry_id",
+    _ME,
+    True,
+    True,
 )
 
 monitoring_annualplanningcycle = sa.Table(
@@ -472,8 +511,13 @@ monitoring_annualplanningcycle = sa.Table(
     *_audit(),
 )
 monitoring_annualplanningcycle_monitoring_entries = _m2m(
-    "monitoring_annualplanningcycle_monitoring_entries", "annualplanningcycle_id", "monitoring_annualplanningcycle.id",
-    "monitoringentry_id", _ME, True, True,
+    "monitoring_annualplanningcycle_monitoring_entries",
+    "annualplanningcycle_id",
+    "monitoring_annualplanningcycle.id",
+    "monitoringentry_id",
+    _ME,
+    True,
+    True,
 )
 
 monitoring_budgetscenario = sa.Table(
@@ -582,10 +626,16 @@ SOURCE_TABLES: tuple[SourceTable, ...] = (
     _src(mana_needscategory),
     _src(
         monitoring_monitoringentry,
-        pii=frozenset({
-            "requester_name", "requester_position", "requester_affiliation", "requester_contact_number",
-            "requester_alternate_contact_number", "requester_email",
-        }),
+        pii=frozenset(
+            {
+                "requester_name",
+                "requester_position",
+                "requester_affiliation",
+                "requester_contact_number",
+                "requester_alternate_contact_number",
+                "requester_email",
+            }
+        ),
     ),
     _src(mana_need),
     _src(mana_needvote, pii=frozenset({"ip_address"})),

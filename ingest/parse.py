@@ -34,8 +34,13 @@ def _parse_uuid(col: str) -> pl.Expr:
     hexed = pl.col(col).str.strip_chars().str.to_lowercase().str.replace_all(r"[-{}]", "")
     ok = hexed.str.contains(UUID_RE)
     dashed = pl.concat_str(
-        [hexed.str.slice(0, 8), hexed.str.slice(8, 4), hexed.str.slice(12, 4), hexed.str.slice(16, 4),
-         hexed.str.slice(20, 12)],
+        [
+            hexed.str.slice(0, 8),
+            hexed.str.slice(8, 4),
+            hexed.str.slice(12, 4),
+            hexed.str.slice(16, 4),
+            hexed.str.slice(20, 12),
+        ],
         separator="-",
     )
     return pl.when(ok).then(dashed).otherwise(None)
@@ -149,8 +154,9 @@ def parse_frame(text: pl.DataFrame, specs: list[ColumnSpec]) -> tuple[pl.DataFra
                         pl.Series("row", idx, dtype=pl.Int64),
                         pl.Series("column", [spec.name] * n, dtype=pl.String),
                         original.gather(idx).alias("value"),
-                        pl.Series("reason", [f"{spec.name} must be {describe(spec.dtype, spec.is_uuid)}"] * n,
-                                  dtype=pl.String),
+                        pl.Series(
+                            "reason", [f"{spec.name} must be {describe(spec.dtype, spec.is_uuid)}"] * n, dtype=pl.String
+                        ),
                     ]
                 )
             )

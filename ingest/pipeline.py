@@ -76,11 +76,16 @@ def run_dbt(home: Home, warehouse: Path, args: tuple[str, ...] = ("build",), say
         "DO_NOT_TRACK": "1",
     }
     cmd = [
-        dbt_executable(), *args,
-        "--project-dir", str(DBT_PROJECT_DIR),
-        "--profiles-dir", str(DBT_PROJECT_DIR),
-        "--target-path", str(home.dbt_dir / "target"),
-        "--log-path", str(home.dbt_dir / "logs"),
+        dbt_executable(),
+        *args,
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(home.dbt_dir / "target"),
+        "--log-path",
+        str(home.dbt_dir / "logs"),
     ]
     lines: list[str] = []
     with subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
@@ -120,7 +125,7 @@ def copy_state_to_meta(state: StateStore, con: duckdb.DuckDBPyConnection) -> Non
             if rows:
                 frame = pl.DataFrame([tuple(r) for r in rows], schema=cols, orient="row", infer_schema_length=None)
                 con.register("_meta", frame.to_arrow())
-                con.execute(f"INSERT INTO meta.{name} SELECT * FROM _meta")
+                con.execute(f"INSERT INTO meta.{name} SELECT * FROM _meta")  # noqa: S608 (fixed names)
                 con.unregister("_meta")
 
 

@@ -126,7 +126,9 @@ class StateStore:
 
     def start_refresh(self, run_id: str, command: str) -> None:
         with self.engine.begin() as conn:
-            conn.execute(refresh_run.insert().values(run_id=run_id, command=command, started_at=utcnow(), status="running"))
+            conn.execute(
+                refresh_run.insert().values(run_id=run_id, command=command, started_at=utcnow(), status="running")
+            )
 
     def finish_refresh(
         self, run_id: str, status: str, steps: list[dict], warehouse_file: str | None = None, error: str | None = None
@@ -135,17 +137,29 @@ class StateStore:
             conn.execute(
                 refresh_run.update()
                 .where(refresh_run.c.run_id == run_id)
-                .values(finished_at=utcnow(), status=status, steps=json.dumps(steps), warehouse_file=warehouse_file,
-                        error=error)
+                .values(
+                    finished_at=utcnow(),
+                    status=status,
+                    steps=json.dumps(steps),
+                    warehouse_file=warehouse_file,
+                    error=error,
+                )
             )
 
     def record_load(self, run_id: str, load: TableLoad) -> None:
         with self.engine.begin() as conn:
             conn.execute(
                 ingest_run.insert().values(
-                    run_id=run_id, source=load.source, table_name=load.table_name, started_at=load.started_at,
-                    finished_at=load.finished_at, status=load.status, rows_read=load.rows_read,
-                    rows_loaded=load.rows_loaded, rows_rejected=load.rows_rejected, seconds=load.seconds,
+                    run_id=run_id,
+                    source=load.source,
+                    table_name=load.table_name,
+                    started_at=load.started_at,
+                    finished_at=load.finished_at,
+                    status=load.status,
+                    rows_read=load.rows_read,
+                    rows_loaded=load.rows_loaded,
+                    rows_rejected=load.rows_rejected,
+                    seconds=load.seconds,
                     error=load.error,
                 )
             )

@@ -125,6 +125,10 @@ def test_two_homes_never_collide(tmp_path: Path, tiny_sqlite: str) -> None:
 
 
 def test_module_runs_as_a_script(home: Home) -> None:
-    result = subprocess.run([sys.executable, "-m", "ingest.cli", "--help"], capture_output=True, text=True,
-                            env={**os.environ, "OOBC_HOME": str(home.root)})
+    result = subprocess.run(
+        [sys.executable, "-m", "ingest.cli", "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OOBC_HOME": str(home.root)},
+    )
     assert result.returncode == 0 and "Usage:" in result.stdout

@@ -42,9 +42,14 @@ def test_every_table_loads_with_counts_that_add_up(tiny_sqlite: str) -> None:
 
 def test_pii_never_reaches_the_warehouse(tiny_sqlite: str) -> None:
     con, _ = _ingest(tiny_sqlite)
-    columns = {r[0] for r in con.execute("select column_name from information_schema.columns where table_schema='raw'").fetchall()}
+    columns = {
+        r[0]
+        for r in con.execute("select column_name from information_schema.columns where table_schema='raw'").fetchall()
+    }
     assert not columns & PII_COLUMNS
-    dump = " ".join(str(v) for s in SOURCE_TABLES for row in con.execute(f'select * from raw."{s.name}"').fetchall() for v in row)
+    dump = " ".join(
+        str(v) for s in SOURCE_TABLES for row in con.execute(f'select * from raw."{s.name}"').fetchall() for v in row
+    )
     for value in tiny_obcms.PII_VALUES:
         assert value not in dump
 
@@ -83,7 +88,9 @@ def test_postgresql_bad_values_are_rejected_not_fatal(pg_server) -> None:
     url = tiny_obcms.create(pg_server.create_database("tiny_bad"))
     engine = sa.create_engine(url)
     with engine.begin() as conn:
-        conn.execute(sa.text("update monitoring_monitoringentry set sector = 'health' where title = 'Medical Missions'"))
+        conn.execute(
+            sa.text("update monitoring_monitoringentry set sector = 'health' where title = 'Medical Missions'")
+        )
     engine.dispose()
     _, outcomes = _ingest(url)
     ppa = outcomes["monitoring_monitoringentry"]
@@ -94,34 +101,104 @@ def test_postgresql_bad_values_are_rejected_not_fatal(pg_server) -> None:
 # ------------------------------------------------------------------------------------- bad rows
 BAD_ROWS = [
     # (description, SQL applied to the SQLite source, table, column, words the reason must contain)
-    ("budget written as text", "update monitoring_monitoringentry set budget_allocation = '12,000' where title = 'Medical Missions'",
-     "monitoring_monitoringentry", "budget_allocation", "must be a number"),
-    ("negative budget", "update monitoring_monitoringentry set budget_allocation = -5, budget_obc_allocation = null where title = 'Medical Missions'",
-     "monitoring_monitoringentry", "budget_allocation", "must not be negative"),
-    ("sector OBCMS does not have", "update monitoring_monitoringentry set sector = 'health' where title = 'Medical Missions'",
-     "monitoring_monitoringentry", "sector", "does not allow"),
-    ("progress above 100", "update monitoring_monitoringentry set progress = 150 where title = 'Medical Missions'",
-     "monitoring_monitoringentry", "progress", "out of range"),
-    ("allocation above ceiling", "update monitoring_monitoringentry set budget_ceiling = 1 where title = 'Medical Missions'",
-     "monitoring_monitoringentry", None, "exceeds budget_ceiling"),
-    ("impossible date", "update monitoring_monitoringentry set start_date = '2025-02-30' where title = 'Medical Missions'",
-     "monitoring_monitoringentry", "start_date", "must be a date"),
-    ("end before start", "update monitoring_monitoringentry set target_end_date = '2024-01-01' where title = 'Medical Missions'",
-     "monitoring_monitoringentry", None, "before start_date"),
-    ("malformed UUID key", "update monitoring_monitoringentryfunding set entry_id = 'not-a-uuid' where tranche_type = 'adjustment'",
-     "monitoring_monitoringentryfunding", "entry_id", "must be a UUID"),
-    ("unknown tranche type", "update monitoring_monitoringentryfunding set tranche_type = 'refund' where tranche_type = 'adjustment'",
-     "monitoring_monitoringentryfunding", "tranche_type", "does not allow"),
-    ("timestamp that is not one", "update mana_need set updated_at = 'yesterday' where id = 1",
-     "mana_need", "updated_at", "must be a timestamp"),
-    ("severity outside 1-5", "update mana_need set impact_severity = 9 where id = 1",
-     "mana_need", "impact_severity", "out of range"),
-    ("boolean that is not one", "update common_barangay set is_urban = 'maybe' where id = 2",
-     "common_barangay", "is_urban", "true or false"),
-    ("population with a fraction", "update common_barangay set population_total = 200.5 where id = 2",
-     "common_barangay", "population_total", "whole number"),
-    ("required value missing", "update mana_need set urgency_level = '' where id = 1",
-     "mana_need", "urgency_level", "does not allow"),
+    (
+        "budget written as text",
+        "update monitoring_monitoringentry set budget_allocation = '12,000' where title = 'Medical Missions'",
+        "monitoring_monitoringentry",
+        "budget_allocation",
+        "must be a number",
+    ),
+    (
+        "negative budget",
+        "update monitoring_monitoringentry set budget_allocation = -5, budget_obc_allocation = null where title = 'Medical Missions'",
+        "monitoring_monitoringentry",
+        "budget_allocation",
+        "must not be negative",
+    ),
+    (
+        "sector OBCMS does not have",
+        "update monitoring_monitoringentry set sector = 'health' where title = 'Medical Missions'",
+        "monitoring_monitoringentry",
+        "sector",
+        "does not allow",
+    ),
+    (
+        "progress above 100",
+        "update monitoring_monitoringentry set progress = 150 where title = 'Medical Missions'",
+        "monitoring_monitoringentry",
+        "progress",
+        "out of range",
+    ),
+    (
+        "allocation above ceiling",
+        "update monitoring_monitoringentry set budget_ceiling = 1 where title = 'Medical Missions'",
+        "monitoring_monitoringentry",
+        None,
+        "exceeds budget_ceiling",
+    ),
+    (
+        "impossible date",
+        "update monitoring_monitoringentry set start_date = '2025-02-30' where title = 'Medical Missions'",
+        "monitoring_monitoringentry",
+        "start_date",
+        "must be a date",
+    ),
+    (
+        "end before start",
+        "update monitoring_monitoringentry set target_end_date = '2024-01-01' where title = 'Medical Missions'",
+        "monitoring_monitoringentry",
+        None,
+        "before start_date",
+    ),
+    (
+        "malformed UUID key",
+        "update monitoring_monitoringentryfunding set entry_id = 'not-a-uuid' where tranche_type = 'adjustment'",
+        "monitoring_monitoringentryfunding",
+        "entry_id",
+        "must be a UUID",
+    ),
+    (
+        "unknown tranche type",
+        "update monitoring_monitoringentryfunding set tranche_type = 'refund' where tranche_type = 'adjustment'",
+        "monitoring_monitoringentryfunding",
+        "tranche_type",
+        "does not allow",
+    ),
+    (
+        "timestamp that is not one",
+        "update mana_need set updated_at = 'yesterday' where id = 1",
+        "mana_need",
+        "updated_at",
+        "must be a timestamp",
+    ),
+    (
+        "severity outside 1-5",
+        "update mana_need set impact_severity = 9 where id = 1",
+        "mana_need",
+        "impact_severity",
+        "out of range",
+    ),
+    (
+        "boolean that is not one",
+        "update common_barangay set is_urban = 'maybe' where id = 2",
+        "common_barangay",
+        "is_urban",
+        "true or false",
+    ),
+    (
+        "population with a fraction",
+        "update common_barangay set population_total = 200.5 where id = 2",
+        "common_barangay",
+        "population_total",
+        "whole number",
+    ),
+    (
+        "required value missing",
+        "update mana_need set urgency_level = '' where id = 1",
+        "mana_need",
+        "urgency_level",
+        "does not allow",
+    ),
 ]
 
 
@@ -130,7 +207,7 @@ def test_a_bad_row_is_rejected_with_its_reason_and_nothing_good_is_lost(
     tiny_sqlite: str, what: str, sql: str, table: str, column: str | None, reason: str
 ) -> None:
     _sqlite(tiny_sqlite, sql)
-    con, outcomes = _ingest(tiny_sqlite)
+    _, outcomes = _ingest(tiny_sqlite)
     o = outcomes[table]
     assert o.load.rows_rejected == 1, what
     assert o.load.rows_loaded == o.load.rows_read - 1
@@ -147,8 +224,11 @@ def test_a_bad_row_is_rejected_with_its_reason_and_nothing_good_is_lost(
 
 
 def test_several_problems_in_one_row_count_it_once(tiny_sqlite: str) -> None:
-    _sqlite(tiny_sqlite, "update monitoring_monitoringentry set sector = 'health', progress = 150, priority = 'asap' "
-                         "where title = 'Medical Missions'")
+    _sqlite(
+        tiny_sqlite,
+        "update monitoring_monitoringentry set sector = 'health', progress = 150, priority = 'asap' "
+        "where title = 'Medical Missions'",
+    )
     _, outcomes = _ingest(tiny_sqlite)
     o = outcomes["monitoring_monitoringentry"]
     assert (o.load.rows_read, o.load.rows_loaded, o.load.rows_rejected) == (4, 3, 1)
@@ -220,4 +300,6 @@ def test_batches_give_the_same_result_as_one_read(tiny_sqlite: str) -> None:
     con.execute("create schema raw")
     outcome = load_table(engine, con, src, source_name="obcms", run_id="r", batch_rows=1)
     assert outcome.load.rows_loaded == 4
-    assert con.execute("select sum(amount) from raw.monitoring_monitoringentryfunding").fetchall()[0][0] == Decimal("2000000.75")
+    assert con.execute("select sum(amount) from raw.monitoring_monitoringentryfunding").fetchall()[0][0] == Decimal(
+        "2000000.75"
+    )

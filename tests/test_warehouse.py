@@ -38,10 +38,12 @@ def test_raw_ddl_for_every_table_keeps_money_exact() -> None:
     con.execute("create schema raw")
     for src in SOURCE_TABLES:
         con.execute(raw_table_ddl(src))
-    types = dict(con.execute(
-        "select column_name, data_type from information_schema.columns "
-        "where table_name = 'monitoring_monitoringentry'"
-    ).fetchall())
+    types = dict(
+        con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_name = 'monitoring_monitoringentry'"
+        ).fetchall()
+    )
     assert types["budget_allocation"] == "DECIMAL(14,2)"
     assert types["id"] == "VARCHAR"
     assert types["_loaded_at"] == "TIMESTAMP"

@@ -83,8 +83,15 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
 # OBCMS does not constrain their sign and adjustments are legitimately negative.
 NON_NEGATIVE: dict[str, tuple[str, ...]] = {
     "monitoring_monitoringentry": (
-        "budget_ceiling", "budget_allocation", "budget_obc_allocation", "estimated_total_amount", "cost_per_beneficiary",
-        "total_slots", "obc_slots", "beneficiary_individuals_total", "beneficiary_organizations_total",
+        "budget_ceiling",
+        "budget_allocation",
+        "budget_obc_allocation",
+        "estimated_total_amount",
+        "cost_per_beneficiary",
+        "total_slots",
+        "obc_slots",
+        "beneficiary_individuals_total",
+        "beneficiary_organizations_total",
     ),
     "common_work_item": ("allocated_budget", "actual_expenditure"),
     "mana_need": ("estimated_cost", "affected_population", "affected_households", "community_votes"),
@@ -129,16 +136,20 @@ _c = pl.col
 # OBCMS's own database check constraints (obcms_schema.md §1.1), each applied only when both values are present.
 ROW_RULES: dict[str, tuple[tuple[str, pl.Expr, str], ...]] = {
     "monitoring_monitoringentry": (
-        _pair_rule("allocation_within_ceiling", _c("budget_allocation") <= _c("budget_ceiling"),
-                   "budget_allocation exceeds budget_ceiling"),
-        _pair_rule("obc_allocation_within_allocation", _c("budget_obc_allocation") <= _c("budget_allocation"),
-                   "budget_obc_allocation exceeds budget_allocation"),
+        _pair_rule(
+            "allocation_within_ceiling",
+            _c("budget_allocation") <= _c("budget_ceiling"),
+            "budget_allocation exceeds budget_ceiling",
+        ),
+        _pair_rule(
+            "obc_allocation_within_allocation",
+            _c("budget_obc_allocation") <= _c("budget_allocation"),
+            "budget_obc_allocation exceeds budget_allocation",
+        ),
         _pair_rule("obc_slots_within_total", _c("obc_slots") <= _c("total_slots"), "obc_slots exceeds total_slots"),
         _pair_rule("end_after_start", _c("target_end_date") >= _c("start_date"), "target_end_date before start_date"),
     ),
-    "common_work_item": (
-        _pair_rule("nested_set_order", _c("lft") < _c("rght"), "MPTT lft is not below rght"),
-    ),
+    "common_work_item": (_pair_rule("nested_set_order", _c("lft") < _c("rght"), "MPTT lft is not below rght"),),
     "monitoring_strategicgoal": (
         _pair_rule("target_after_start", _c("target_year") >= _c("start_year"), "target_year before start_year"),
     ),
@@ -177,5 +188,3 @@ def contract(table: str) -> pa.DataFrameSchema:
 
 def contracted_tables() -> list[str]:
     return list(SOURCE_BY_NAME)
-
-

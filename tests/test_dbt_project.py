@@ -1,0 +1,915 @@
+"""The dbt project: its shape agrees with the OBCMS contract, and `dbt build` gives hand-computed figures.
+
+The static tests read the project files only. The ``dbt`` test builds a tiny, referentially consistent
+warehouse by hand (raw tables created with ``ingest.warehouse.raw_table_ddl``), runs ``dbt build`` on it in
+a subprocess and checks the marts against figures computed by hand below.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from ingest import obcms_choices
+from ingest.obcms_schema import SOURCE_BY_NAME, SOURCE_TABLES
+from ingest.warehouse import raw_table_ddl
+
+CHECKOUT = Path(__file__).resolve().parents[1]
+DBT_PROJECT = CHECKOUT / "dbt_project"
+MODELS = DBT_PROJECT / "models"
+STAGING_OBCMS = MODELS / "staging" / "obcms"
+# Written by dbt at run time and ignored by git; everything else in the project is source.
+RUNTIME_DIRS = {"target", "logs", "dbt_packages"}
+
+SOURCE_CALL = re.compile(r"""\{\{\s*source\(\s*['"](\w+)['"]\s*,\s*['"](\w+)['"]\s*\)\s*\}\}""")
+REF_CALL = re.compile(r"""\{\{\s*ref\(\s*['"](\w+)['"]\s*\)\s*\}\}""")
+
+
+# ------------------------------------------------------------------------------------------ helpers
+def _yaml_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.yml") if not RUNTIME_DIRS & set(p.relative_to(DBT_PROJECT).parts))
+
+
+def _load_yaml(path: Path) -> dict:
+    with path.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+def _declared_sources() -> dict[str, set[str]]:
+    """source name -> declared table names, over every properties file of the project."""
+    sources: dict[str, set[str]] = {}
+    for path in _yaml_files(MODELS):
+        for src in _load_yaml(path).get("sources", []) or []:
+            sources.setdefault(src["name"], set()).update(t["name"] for t in src.get("tables", []))
+    return sources
+
+
+def _documented_models() -> dict[str, dict]:
+    models: dict[str, dict] = {}
+    for path in _yaml_files(MODELS):
+        for model in _load_yaml(path).get("models", []) or []:
+            assert model["name"] not in models, f"{model['name']} is documented twice"
+            models[model["name"]] = model
+    return models
+
+
+def _model_files() -> dict[str, Path]:
+    return {p.stem: p for p in MODELS.rglob("*.sql")}
+
+
+def _project_files() -> set[Path]:
+    return {
+        p.relative_to(DBT_PROJECT)
+        for p in DBT_PROJECT.rglob("*")
+        if p.is_file() and not RUNTIME_DIRS & set(p.relative_to(DBT_PROJECT).parts)
+    }
+
+
+def _dbt_command() -> list[str]:
+    exe = Path(sys.executable).with_name("dbt")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "dbt.cli.main"]
+
+
+# ----------------------------------------------------------------------------------- static checks
+def test_obcms_sources_are_exactly_the_source_tables():
+    declared = _declared_sources()
+    assert declared.get("obcms") == {s.name for s in SOURCE_TABLES}
+    assert declared.get("meta") == {"runs", "rejects"}
+
+
+def test_sources_are_tested_and_fresh():
+    sources = {s["name"]: s for path in _yaml_files(MODELS) for s in _load_yaml(path).get("sources", []) or []}
+    obcms = sources["obcms"]
+    assert obcms["schema"] == "raw"
+    assert obcms["config"]["loaded_at_field"] == "_loaded_at"
+    assert obcms["config"]["freshness"] == {
+        "warn_after": {"count": 2, "period": "day"},
+        "error_after": {"count": 7, "period": "day"},
+    }
+    assert sources["meta"]["schema"] == "meta"
+    for table in obcms["tables"]:
+        assert table.get("description"), f"source table {table['name']} has no description"
+        id_tests = {t for c in table["columns"] if c["name"] == "id" for t in c["data_tests"]}
+        assert {"unique", "not_null"} <= id_tests, f"source table {table['name']} has no primary-key tests"
+
+
+def test_one_staging_model_per_source_table():
+    """Every staging model reads exactly one source table and every source table has exactly one."""
+    readers: dict[tuple[str, str], list[str]] = {}
+    for path in sorted((MODELS / "staging").rglob("*.sql")):
+        calls = SOURCE_CALL.findall(path.read_text(encoding="utf-8"))
+        assert len(calls) == 1, f"{path.name} must read exactly one source table, reads {calls}"
+        ((source_name, table),) = calls
+        assert path.stem.startswith(f"stg_{source_name}__"), f"{path.name} should be named stg_{source_name}__<entity>"
+        assert path.parent.name == source_name, f"{path.name} should live in models/staging/{source_name}/"
+        readers.setdefault((source_name, table), []).append(path.stem)
+
+    declared = {(name, t) for name, tables in _declared_sources().items() for t in tables}
+    assert set(readers) == declared
+    duplicated = {k: v for k, v in readers.items() if len(v) > 1}
+    assert not duplicated, f"source tables read by several staging models: {duplicated}"
+    obcms_models = {path.stem for path in STAGING_OBCMS.glob("stg_obcms__*.sql")}
+    assert len(obcms_models) == len(SOURCE_TABLES)
+
+
+def test_only_staging_reads_sources():
+    for name, path in _model_files().items():
+        if "staging" not in path.relative_to(MODELS).parts:
+            assert not SOURCE_CALL.search(path.read_text(encoding="utf-8")), f"{name} reads a source directly"
+
+
+def test_staging_models_carry_every_loaded_column():
+    """A column added to the OBCMS contract must be staged too (or this test says where it is missing)."""
+    for path in STAGING_OBCMS.glob("stg_obcms__*.sql"):
+        sql = path.read_text(encoding="utf-8")
+        ((_, table),) = SOURCE_CALL.findall(sql)
+        words = set(re.findall(r"\b\w+\b", sql))
+        missing = [c.name for c in SOURCE_BY_NAME[table].columns if c.name not in words]
+        assert not missing, f"{path.name} does not select {missing}"
+
+
+def test_every_model_is_documented_with_its_grain():
+    documented = _documented_models()
+    files = _model_files()
+    assert set(files) == set(documented), (
+        f"undocumented: {set(files) - set(documented)}; documented without SQL: {set(documented) - set(files)}"
+    )
+    for name, model in documented.items():
+        description = " ".join(model.get("description", "").split())
+        assert re.search(r"\bone row per\b", description, re.IGNORECASE), (
+            f"{name}: the description must state the grain"
+        )
+
+
+def test_every_model_tests_its_grain():
+    for name, model in _documented_models().items():
+        if name.startswith("stg_meta__"):
+            continue  # ingest's bookkeeping; may be empty and has no single key
+        model_tests = [next(iter(t)) if isinstance(t, dict) else t for t in model.get("data_tests", [])]
+        key_tested = "unique_combination_of_columns" in model_tests
+        for column in model.get("columns", []):
+            tests = {next(iter(t)) if isinstance(t, dict) else t for t in column.get("data_tests", [])}
+            key_tested |= {"unique", "not_null"} <= tests
+        assert key_tested, f"{name} does not test its grain"
+
+
+def test_public_models_have_enforced_contracts_with_types():
+    project = _load_yaml(DBT_PROJECT / "dbt_project.yml")
+    assert project["models"]["oobc"]["marts"]["+contract"] == {"enforced": True}
+    documented = _documented_models()
+    for path in (MODELS / "marts").glob("*.sql"):
+        model = documented[path.stem]
+        assert model["config"]["contract"]["enforced"] is True
+        untyped = [c["name"] for c in model["columns"] if not c.get("data_type")]
+        assert not untyped, f"{path.stem}: columns without data_type {untyped}"
+
+
+DASHBOARD_COLUMNS = {
+    "dim_ppa": [
+        "ppa_id",
+        "title",
+        "category",
+        "moa_id",
+        "moa_acronym",
+        "moa_name",
+        "lead_organization_id",
+        "sector",
+        "funding_source",
+        "appropriation_class",
+        "fiscal_year",
+        "plan_year",
+        "status",
+        "approval_status",
+        "request_status",
+        "priority",
+        "program_code",
+        "budget_ceiling",
+        "budget_allocation",
+        "budget_obc_allocation",
+        "estimated_total_amount",
+        "progress",
+        "total_slots",
+        "obc_slots",
+        "coverage_region_id",
+        "coverage_province_id",
+        "coverage_municipality_id",
+        "region_name",
+        "province_name",
+        "municipality_name",
+        "start_date",
+        "target_end_date",
+        "actual_end_date",
+        "created_at",
+        "updated_at",
+    ],
+    "dim_organization": [
+        "organization_id",
+        "name",
+        "acronym",
+        "organization_type",
+        "parent_acronym",
+        "is_bmoa",
+        "is_active",
+        "ppa_count",
+    ],
+    "dim_geography": [
+        "geography_id",
+        "level",
+        "region_id",
+        "region_code",
+        "region_name",
+        "province_id",
+        "province_name",
+        "municipality_id",
+        "municipality_name",
+        "population_total",
+        "obc_population",
+        "obc_community_count",
+    ],
+    "rpt_executive_summary": [
+        "fiscal_year",
+        "moa_acronym",
+        "moa_name",
+        "sector",
+        "ppa_count",
+        "budget_allocation",
+        "budget_obc_allocation",
+        "budget_ceiling",
+        "allocations",
+        "obligations",
+        "disbursements",
+        "avg_progress",
+        "completed_count",
+    ],
+}
+
+
+@pytest.mark.parametrize("model", sorted(DASHBOARD_COLUMNS))
+def test_marts_keep_the_columns_the_dashboards_read(model):
+    columns = [c["name"] for c in _documented_models()[model]["columns"]]
+    missing = [c for c in DASHBOARD_COLUMNS[model] if c not in columns]
+    assert not missing, f"{model} lost {missing}"
+
+
+def test_money_columns_are_decimal():
+    documented = _documented_models()
+    for column in documented["dim_ppa"]["columns"]:
+        if column["name"].startswith("budget_") or column["name"] == "estimated_total_amount":
+            assert column["data_type"] == "decimal(14,2)", column
+    for name in (
+        "budget_allocation",
+        "budget_obc_allocation",
+        "budget_ceiling",
+        "allocations",
+        "obligations",
+        "disbursements",
+    ):
+        (column,) = [c for c in documented["rpt_executive_summary"]["columns"] if c["name"] == name]
+        assert column["data_type"].startswith("decimal("), column
+
+
+def test_accepted_values_match_obcms_choices():
+    """Every accepted_values list in staging is one of OBCMS's choice lists, so the two cannot drift apart."""
+    choice_lists = {frozenset(v) for k, v in vars(obcms_choices).items() if k.isupper() and isinstance(v, tuple)}
+    found = 0
+    for model in _documented_models().values():
+        if not model["name"].startswith("stg_obcms__"):
+            continue
+        for column in model.get("columns", []):
+            for test in column.get("data_tests", []):
+                if isinstance(test, dict) and "accepted_values" in test:
+                    values = frozenset(test["accepted_values"]["arguments"]["values"])
+                    assert values in choice_lists, f"{model['name']}.{column['name']}: {sorted(values)}"
+                    found += 1
+    assert found >= 30
+
+
+def test_unit_tests_cover_the_money_logic():
+    unit_tests = [t for path in _yaml_files(MODELS) for t in _load_yaml(path).get("unit_tests", []) or []]
+    tested = {t["model"] for t in unit_tests}
+    assert {"rpt_executive_summary", "int_ppa_funding_totals"} <= tested
+
+
+def test_exposure_ties_the_executive_overview_to_its_marts():
+    exposures = [e for path in _yaml_files(MODELS) for e in _load_yaml(path).get("exposures", []) or []]
+    (overview,) = [e for e in exposures if e["name"] == "executive_overview"]
+    assert set(overview["depends_on"]) == {"ref('dim_ppa')", "ref('rpt_executive_summary')"}
+
+
+def test_profile_reads_the_warehouse_path_from_the_environment():
+    profile = _load_yaml(DBT_PROJECT / "profiles.yml")["oobc"]
+    output = profile["outputs"][profile["target"]]
+    assert profile["target"] == "duckdb"
+    assert output["type"] == "duckdb"
+    assert output["path"] == "{{ env_var('OOBC_WAREHOUSE_PATH') }}"
+    assert output["threads"] == 2
+    project = _load_yaml(DBT_PROJECT / "dbt_project.yml")
+    assert (project["name"], project["profile"]) == ("oobc", "oobc")
+
+
+def test_no_hub_packages():
+    assert not (DBT_PROJECT / "packages.yml").exists()
+    assert not (DBT_PROJECT / "dependencies.yml").exists()
+    for path in DBT_PROJECT.rglob("*"):
+        if path.is_file() and path.suffix in {".sql", ".yml"} and not RUNTIME_DIRS & set(path.parts):
+            assert "dbt_utils" not in path.read_text(encoding="utf-8"), f"{path} uses dbt_utils"
+
+
+def test_models_follow_the_house_sql_shape():
+    """Lower-case SQL; import CTEs first; staging ends on `renamed`, the other layers on `final`."""
+    for name, path in _model_files().items():
+        sql = path.read_text(encoding="utf-8")
+        code = re.sub(r"--[^\n]*|\{#.*?#\}|'[^']*'", "", sql, flags=re.DOTALL)
+        for keyword in ("SELECT", "FROM", "WHERE", "JOIN", "GROUP BY", "WITH"):
+            assert keyword not in code, f"{name}: upper-case {keyword}"
+        last = sql.strip().splitlines()[-1].strip()
+        expected = "select * from renamed" if name.startswith("stg_") else "select * from final"
+        assert last == expected, f"{name} ends with {last!r}"
+        assert sql.lstrip().startswith("with"), f"{name} does not start with its import CTEs"
+
+
+# ------------------------------------------------------------------------------ the built warehouse
+LOADED_AT = datetime(2025, 10, 1, 8, 0, 0)
+CREATED = datetime(2025, 1, 15, 9, 30, 0)
+
+OCM = "0b8e6a52-6f0e-4c59-9d55-1f2b1c9a0001"
+OOBC = "0b8e6a52-6f0e-4c59-9d55-1f2b1c9a0002"
+MAFAR = "0b8e6a52-6f0e-4c59-9d55-1f2b1c9a0003"
+NGO = "0b8e6a52-6f0e-4c59-9d55-1f2b1c9a0004"
+
+P1 = "7d3c1f7e-2a4b-4c1e-8f00-00000000a001"  # MAFAR, FY 2025, economic
+P2 = "7d3c1f7e-2a4b-4c1e-8f00-00000000a002"  # MAFAR, FY 2025, blank sector
+P3 = "7d3c1f7e-2a4b-4c1e-8f00-00000000a003"  # OOBC PPA (lead organisation only), FY 2026, social
+P4 = "7d3c1f7e-2a4b-4c1e-8f00-00000000a004"  # OBC request without fiscal year
+P5 = "7d3c1f7e-2a4b-4c1e-8f00-00000000a005"  # MOA PPA with no organisation at all, FY 2025, governance
+
+
+def _ppa(**values) -> dict:
+    row = {
+        "summary": "",
+        "status": "planning",
+        "request_status": "",
+        "priority": "medium",
+        "progress": 0,
+        "approval_status": "draft",
+        "request_source": "",
+        "is_disaster_related": False,
+        "oobc_unit": "",
+        "sector": "",
+        "appropriation_class": "",
+        "funding_source": "",
+        "funding_source_other": "",
+        "program_code": "",
+        "plan_reference": "",
+        "budget_currency": "PHP",
+        "budget_distribution_policy": "",
+        "moral_governance_pillar": "",
+        "compliance_gad": False,
+        "compliance_ccet": False,
+        "benefits_indigenous_peoples": False,
+        "supports_peace_agenda": False,
+        "supports_sdg": False,
+        "cost_effectiveness_rating": "",
+        "enable_workitem_tracking": False,
+        "auto_sync_progress": True,
+        "auto_sync_status": True,
+    }
+    row.update(values)
+    return row
+
+
+def _funding(n: int, ppa: str, tranche: str, amount: str) -> dict:
+    return {
+        "id": f"5f0c9e1a-0000-4000-8000-{n:012d}",
+        "entry_id": ppa,
+        "tranche_type": tranche,
+        "amount": Decimal(amount),
+        "funding_source": "",
+        "funding_source_other": "",
+        "remarks": "",
+    }
+
+
+RAW_ROWS: dict[str, list[dict]] = {
+    "common_region": [
+        {"id": 1, "code": "XII", "name": "SOCCSKSARGEN", "description": "", "is_active": True},
+    ],
+    "common_province": [
+        {
+            "id": 10,
+            "region_id": 1,
+            "code": "SULTAN_KUDARAT",
+            "name": "Sultan Kudarat",
+            "capital": "Isulan",
+            "is_active": True,
+            "population_total": 863651,
+        },
+        {
+            "id": 11,
+            "region_id": 1,
+            "code": "SARANGANI",
+            "name": "Sarangani",
+            "capital": "Alabel",
+            "is_active": True,
+            "population_total": 580915,
+        },
+    ],
+    "common_municipality": [
+        {
+            "id": 100,
+            "province_id": 10,
+            "code": "SULTAN_KUDARAT-ISULAN",
+            "name": "Isulan",
+            "municipality_type": "municipality",
+            "is_active": True,
+            "population_total": 107000,
+        },
+    ],
+    "common_barangay": [
+        {
+            "id": 1000,
+            "municipality_id": 100,
+            "code": "SULTAN_KUDARAT-ISULAN-KALAWAG_I",
+            "name": "Kalawag I",
+            "is_urban": True,
+            "is_active": True,
+            "population_total": 12000,
+        },
+    ],
+    "coordination_organization": [
+        {
+            "id": OCM,
+            "name": "Office of the Chief Minister",
+            "acronym": "OCM",
+            "organization_type": "bmoa",
+            "description": "The Office of the Chief Minister serves as the highest executive office.",
+            "mandate": "",
+            "partnership_level": "implementing",
+            "partnership_status": "active",
+            "is_active": True,
+            "is_priority": False,
+            "notes": "",
+        },
+        {
+            "id": OOBC,
+            "name": "Office for Other Bangsamoro Communities",
+            "acronym": "OOBC",
+            "organization_type": "bmoa",
+            "description": "Attached to Office of the Chief Minister. Recommends policies and systematic programs.",
+            "mandate": "",
+            "partnership_level": "implementing",
+            "partnership_status": "active",
+            "is_active": True,
+            "is_priority": True,
+            "notes": "",
+        },
+        {
+            "id": MAFAR,
+            "name": "Ministry of Agriculture, Fisheries and Agrarian Reform",
+            "acronym": "MAFAR",
+            "organization_type": "bmoa",
+            "description": "",
+            "mandate": "",
+            "partnership_level": "implementing",
+            "partnership_status": "active",
+            "is_active": True,
+            "is_priority": False,
+            "notes": "",
+        },
+        {
+            "id": NGO,
+            "name": "Tri-People Partners",
+            "acronym": "",
+            "organization_type": "ngo",
+            "description": "",
+            "mandate": "",
+            "partnership_level": "technical",
+            "partnership_status": "active",
+            "is_active": False,
+            "is_priority": False,
+            "notes": "",
+        },
+    ],
+    "communities_obc_community": [
+        {
+            "id": 1,
+            "barangay_id": 1000,
+            "obc_id": "OBC-XII-0001",
+            "name": "Kalawag Maguindanaon community",
+            "settlement_type": "village",
+            "proximity_to_barmm": "adjacent",
+            "estimated_obc_population": 1200,
+            "primary_ethnolinguistic_group": "maguindanaon",
+            "estimated_poverty_incidence": "high",
+            "is_active": True,
+            "is_deleted": False,
+        },
+        {
+            "id": 2,
+            "barangay_id": 1000,
+            "obc_id": "OBC-XII-0002",
+            "name": "Duplicate entry",
+            "settlement_type": "sitio",
+            "proximity_to_barmm": "",
+            "estimated_obc_population": 800,
+            "primary_ethnolinguistic_group": "",
+            "estimated_poverty_incidence": "unknown",
+            "is_active": False,
+            "is_deleted": True,
+        },
+    ],
+    "monitoring_monitoringentry": [
+        _ppa(
+            id=P1,
+            title="Rice and corn production support",
+            category="moa_ppa",
+            implementing_moa_id=MAFAR,
+            lead_organization_id=MAFAR,
+            fiscal_year=2025,
+            plan_year=2025,
+            sector="economic",
+            funding_source="gaab_2025",
+            appropriation_class="mooe",
+            status="ongoing",
+            progress=40,
+            budget_ceiling=Decimal("1200000.00"),
+            budget_allocation=Decimal("1000000.50"),
+            budget_obc_allocation=Decimal("400000.25"),
+            total_slots=500,
+            obc_slots=200,
+            coverage_region_id=1,
+            coverage_province_id=10,
+            coverage_municipality_id=100,
+        ),
+        _ppa(
+            id=P2,
+            title="Fisheries livelihood kits",
+            category="moa_ppa",
+            implementing_moa_id=MAFAR,
+            lead_organization_id=MAFAR,
+            fiscal_year=2025,
+            sector="  ",
+            funding_source="gaab_2025",
+            status="completed",
+            progress=100,
+            budget_allocation=Decimal("250000.25"),
+        ),
+        _ppa(
+            id=P3,
+            title="OBC scholarship programme",
+            category="oobc_ppa",
+            lead_organization_id=OOBC,
+            fiscal_year=2026,
+            sector="social",
+            status="planning",
+            progress=0,
+            budget_allocation=Decimal("5000000.00"),
+            coverage_region_id=1,
+        ),
+        _ppa(
+            id=P4,
+            title="Request: madrasah classroom",
+            category="obc_request",
+            submitted_to_organization_id=OOBC,
+            submitted_by_community_id=1,
+            request_status="submitted",
+            request_source="community_user",
+            estimated_total_amount=Decimal("75000.00"),
+            budget_allocation=Decimal("80000.00"),
+            coverage_province_id=10,
+        ),
+        _ppa(
+            id=P5,
+            title="Unassigned governance study",
+            category="moa_ppa",
+            fiscal_year=2025,
+            sector="governance",
+            status="ongoing",
+            progress=10,
+            budget_allocation=Decimal("10.01"),
+        ),
+    ],
+    "monitoring_monitoringentryfunding": [
+        _funding(1, P1, "allocation", "600000.00"),
+        _funding(2, P1, "allocation", "400000.50"),
+        _funding(3, P1, "obligation", "750000.10"),
+        _funding(4, P1, "disbursement", "500000.05"),
+        _funding(5, P1, "adjustment", "-1000.00"),
+        _funding(6, P2, "allocation", "250000.25"),
+        _funding(7, P2, "disbursement", "100000.00"),
+        _funding(8, P3, "obligation", "1000.00"),
+        _funding(9, P4, "allocation", "5.00"),
+    ],
+    "monitoring_monitoringentry_communities": [
+        {"id": 1, "monitoringentry_id": P1, "obccommunity_id": 1},
+    ],
+    "monitoring_monitoringentry_supporting_organizations": [
+        {"id": 1, "monitoringentry_id": P3, "organization_id": NGO},
+    ],
+}
+
+META_DDL = (
+    "CREATE TABLE meta.runs (run_id VARCHAR, source VARCHAR, table_name VARCHAR, started_at TIMESTAMP, "
+    "finished_at TIMESTAMP, status VARCHAR, rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, "
+    "seconds DOUBLE, error VARCHAR)",
+    "CREATE TABLE meta.rejects (run_id VARCHAR, source VARCHAR, table_name VARCHAR, row_number BIGINT, "
+    "row_key VARCHAR, column_name VARCHAR, check_name VARCHAR, failure_value VARCHAR, reason VARCHAR)",
+)
+
+
+def _create_raw_warehouse(path: Path) -> None:
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("CREATE SCHEMA raw")
+        con.execute("CREATE SCHEMA meta")
+        for ddl in META_DDL:
+            con.execute(ddl)
+        for src in SOURCE_TABLES:
+            con.execute(raw_table_ddl(src))
+        for table, rows in RAW_ROWS.items():
+            audit = {"created_at", "updated_at"} & {c.name for c in SOURCE_BY_NAME[table].columns}
+            for row in rows:
+                row = {
+                    **dict.fromkeys(audit, CREATED),
+                    **row,
+                    "_run_id": "run-1",
+                    "_source": "obcms",
+                    "_loaded_at": LOADED_AT,
+                }
+                columns = ", ".join(f'"{c}"' for c in row)
+                marks = ", ".join("?" for _ in row)
+                con.execute(f'INSERT INTO raw."{table}" ({columns}) VALUES ({marks})', list(row.values()))
+        con.execute(
+            "INSERT INTO meta.runs VALUES ('run-1', 'obcms', 'monitoring_monitoringentry', ?, ?, 'succeeded', "
+            "6, 5, 1, 0.2, NULL)",
+            [LOADED_AT, LOADED_AT],
+        )
+        con.execute(
+            "INSERT INTO meta.rejects VALUES ('run-1', 'obcms', 'monitoring_monitoringentry', 6, "
+            "'7d3c1f7e-2a4b-4c1e-8f00-00000000a006', 'progress', 'in_range', '140', 'progress must be 0-100')"
+        )
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def built_warehouse(tmp_path_factory) -> tuple[Path, dict]:
+    tmp = tmp_path_factory.mktemp("dbt_build")
+    warehouse = tmp / "warehouse.duckdb"
+    _create_raw_warehouse(warehouse)
+    files_before = _project_files()
+    env = {**os.environ, "OOBC_WAREHOUSE_PATH": str(warehouse)}
+    result = subprocess.run(
+        [
+            *_dbt_command(),
+            "build",
+            "--project-dir",
+            str(DBT_PROJECT),
+            "--profiles-dir",
+            str(DBT_PROJECT),
+            "--target-path",
+            str(tmp / "target"),
+            "--log-path",
+            str(tmp / "logs"),
+        ],
+        cwd=CHECKOUT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
+    assert _project_files() == files_before, "dbt wrote files into dbt_project/"
+    run_results = json.loads((tmp / "target" / "run_results.json").read_text(encoding="utf-8"))
+    return warehouse, run_results
+
+
+def _query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.mark.dbt
+def test_dbt_build_succeeds_with_only_the_declared_warning(built_warehouse):
+    _, run_results = built_warehouse
+    statuses = {r["unique_id"]: r["status"] for r in run_results["results"]}
+    bad = {k: v for k, v in statuses.items() if v not in ("success", "pass", "warn", "no-op")}
+    assert not bad
+    warned = {k.split(".")[2] for k, v in statuses.items() if v == "warn"}
+    assert warned == {"assert_ppas_without_fiscal_year"}
+    (fiscal_year_check,) = [r for r in run_results["results"] if "assert_ppas_without_fiscal_year" in r["unique_id"]]
+    assert fiscal_year_check["failures"] == 1  # P4, the request without fiscal year
+    unit_tests = [k for k in statuses if k.startswith("unit_test.")]
+    assert len(unit_tests) >= 4
+
+
+@pytest.mark.dbt
+def test_models_land_in_their_layer_schemas(built_warehouse):
+    warehouse, _ = built_warehouse
+    rows = _query(warehouse, "select table_schema, table_name, table_type from information_schema.tables")
+    where = {name: (schema, kind) for schema, name, kind in rows}
+    assert where["dim_ppa"] == ("marts", "BASE TABLE")
+    assert where["rpt_executive_summary"] == ("marts", "BASE TABLE")
+    assert where["int_ppa_funding_totals"][0] == "intermediate"
+    assert where["stg_obcms__monitoring_entries"] == ("staging", "VIEW")
+    assert not any(schema.startswith("main_") for schema, _, _ in rows)
+
+
+@pytest.mark.dbt
+def test_executive_summary_figures(built_warehouse):
+    warehouse, _ = built_warehouse
+    rows = _query(
+        warehouse,
+        "select fiscal_year, moa_acronym, sector, ppa_count, budget_allocation, budget_obc_allocation, budget_ceiling, "
+        "allocations, obligations, disbursements, avg_progress, completed_count "
+        "from marts.rpt_executive_summary order by fiscal_year, moa_acronym, sector",
+    )
+    d = Decimal
+    assert rows == [
+        (
+            2025,
+            "MAFAR",
+            "economic",
+            1,
+            d("1000000.50"),
+            d("400000.25"),
+            d("1200000.00"),
+            d("1000000.50"),
+            d("750000.10"),
+            d("500000.05"),
+            d("40.00"),
+            0,
+        ),
+        (
+            2025,
+            "MAFAR",
+            "unspecified",
+            1,
+            d("250000.25"),
+            d("0.00"),
+            d("0.00"),
+            d("250000.25"),
+            d("0.00"),
+            d("100000.00"),
+            d("100.00"),
+            1,
+        ),
+        (
+            2025,
+            "UNASSIGNED",
+            "governance",
+            1,
+            d("10.01"),
+            d("0.00"),
+            d("0.00"),
+            d("0.00"),
+            d("0.00"),
+            d("0.00"),
+            d("10.00"),
+            0,
+        ),
+        (
+            2026,
+            "OOBC",
+            "social",
+            1,
+            d("5000000.00"),
+            d("0.00"),
+            d("0.00"),
+            d("0.00"),
+            d("1000.00"),
+            d("0.00"),
+            d("0.00"),
+            0,
+        ),
+    ]
+    by_sector = dict(
+        _query(
+            warehouse,
+            "select sector, sum(budget_allocation) from marts.rpt_executive_summary where fiscal_year = 2025 group by sector",
+        )
+    )
+    assert by_sector == {"economic": d("1000000.50"), "unspecified": d("250000.25"), "governance": d("10.01")}
+    (total,) = _query(warehouse, "select sum(budget_allocation) from marts.rpt_executive_summary")
+    assert total == (d("6250010.76"),)  # 1,000,000.50 + 250,000.25 + 10.01 + 5,000,000.00; P4 has no fiscal year
+
+
+@pytest.mark.dbt
+def test_dim_ppa(built_warehouse):
+    warehouse, _ = built_warehouse
+    rows = _query(
+        warehouse,
+        "select ppa_id, moa_acronym, moa_source, sector, fiscal_year, budget_allocation, geography_id, "
+        "region_name, province_name, municipality_name from marts.dim_ppa order by ppa_id",
+    )
+    assert rows == [
+        (
+            P1,
+            "MAFAR",
+            "implementing_moa",
+            "economic",
+            2025,
+            Decimal("1000000.50"),
+            "municipality:100",
+            "SOCCSKSARGEN",
+            "Sultan Kudarat",
+            "Isulan",
+        ),
+        (P2, "MAFAR", "implementing_moa", None, 2025, Decimal("250000.25"), None, None, None, None),
+        (
+            P3,
+            "OOBC",
+            "lead_organization",
+            "social",
+            2026,
+            Decimal("5000000.00"),
+            "region:1",
+            "SOCCSKSARGEN",
+            None,
+            None,
+        ),
+        (P4, None, None, None, None, Decimal("80000.00"), "province:10", None, "Sultan Kudarat", None),
+        (P5, None, None, "governance", 2025, Decimal("10.01"), None, None, None, None),
+    ]
+    types = dict(
+        _query(
+            warehouse,
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'marts' and table_name = 'dim_ppa'",
+        )
+    )
+    for money in ("budget_ceiling", "budget_allocation", "budget_obc_allocation", "estimated_total_amount"):
+        assert types[money] == "DECIMAL(14,2)"
+
+
+@pytest.mark.dbt
+def test_dim_organization(built_warehouse):
+    warehouse, _ = built_warehouse
+    rows = _query(
+        warehouse,
+        "select acronym, parent_acronym, is_bmoa, is_active, ppa_count from marts.dim_organization order by name",
+    )
+    assert rows == [
+        ("MAFAR", None, True, True, 2),
+        ("OOBC", "OCM", True, True, 1),
+        ("OCM", None, True, True, 0),
+        (None, None, False, False, 0),
+    ]
+
+
+@pytest.mark.dbt
+def test_dim_geography_population(built_warehouse):
+    warehouse, _ = built_warehouse
+    rows = _query(
+        warehouse,
+        "select geography_id, level, region_code, population_total, obc_population, obc_community_count "
+        "from marts.dim_geography order by geography_id",
+    )
+    assert rows == [
+        ("municipality:100", "municipality", "XII", 107000, 1200, 1),
+        ("province:10", "province", "XII", 863651, 1200, 1),  # the deleted community's 800 is not counted
+        ("province:11", "province", "XII", 580915, 0, 0),
+        ("region:1", "region", "XII", 863651 + 580915, 1200, 1),
+    ]
+
+
+@pytest.mark.dbt
+def test_funding_totals_and_blank_codes(built_warehouse):
+    warehouse, _ = built_warehouse
+    rows = _query(
+        warehouse,
+        "select ppa_id, allocations, obligations, disbursements, adjustments, funding_flow_count "
+        "from intermediate.int_ppa_funding_totals order by ppa_id",
+    )
+    d = Decimal
+    assert rows == [
+        (P1, d("1000000.50"), d("750000.10"), d("500000.05"), d("-1000.00"), 5),
+        (P2, d("250000.25"), d("0.00"), d("100000.00"), d("0.00"), 2),
+        (P3, d("0.00"), d("1000.00"), d("0.00"), d("0.00"), 1),
+        (P4, d("5.00"), d("0.00"), d("0.00"), d("0.00"), 1),
+        (P5, d("0.00"), d("0.00"), d("0.00"), d("0.00"), 0),
+    ]
+    (blanks,) = _query(
+        warehouse,
+        "select count(*) from staging.stg_obcms__monitoring_entries "
+        "where sector = '' or funding_source = '' or appropriation_class = '' or request_status = ''",
+    )
+    assert blanks == (0,)
+    flagged = _query(
+        warehouse, "select obc_community_id, is_deleted from staging.stg_obcms__obc_communities order by 1"
+    )
+    assert flagged == [(1, False), (2, True)]
