@@ -22,6 +22,7 @@ import yaml
 
 from ingest import obcms_choices
 from ingest.obcms_schema import SOURCE_BY_NAME, SOURCE_TABLES
+from ingest.pipeline import META_DDL
 from ingest.warehouse import raw_table_ddl
 
 CHECKOUT = Path(__file__).resolve().parents[1]
@@ -84,7 +85,7 @@ def _dbt_command() -> list[str]:
 def test_obcms_sources_are_exactly_the_source_tables():
     declared = _declared_sources()
     assert declared.get("obcms") == {s.name for s in SOURCE_TABLES}
-    assert declared.get("meta") == {"runs", "rejects"}
+    assert declared.get("meta") == set(META_DDL)
 
 
 def test_sources_are_tested_and_fresh():
@@ -618,21 +619,13 @@ RAW_ROWS: dict[str, list[dict]] = {
     ],
 }
 
-META_DDL = (
-    "CREATE TABLE meta.runs (run_id VARCHAR, source VARCHAR, table_name VARCHAR, started_at TIMESTAMP, "
-    "finished_at TIMESTAMP, status VARCHAR, rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, "
-    "seconds DOUBLE, error VARCHAR)",
-    "CREATE TABLE meta.rejects (run_id VARCHAR, source VARCHAR, table_name VARCHAR, row_number BIGINT, "
-    "row_key VARCHAR, column_name VARCHAR, check_name VARCHAR, failure_value VARCHAR, reason VARCHAR)",
-)
-
 
 def _create_raw_warehouse(path: Path) -> None:
     con = duckdb.connect(str(path))
     try:
         con.execute("CREATE SCHEMA raw")
         con.execute("CREATE SCHEMA meta")
-        for ddl in META_DDL:
+        for ddl in META_DDL.values():  # the tables a refresh copies from the state database
             con.execute(ddl)
         for src in SOURCE_TABLES:
             con.execute(raw_table_ddl(src))
@@ -649,15 +642,36 @@ def _create_raw_warehouse(path: Path) -> None:
                 columns = ", ".join(f'"{c}"' for c in row)
                 marks = ", ".join("?" for _ in row)
                 con.execute(f'INSERT INTO raw."{table}" ({columns}) VALUES ({marks})', list(row.values()))
-        con.execute(
-            "INSERT INTO meta.runs VALUES ('run-1', 'obcms', 'monitoring_monitoringentry', ?, ?, 'succeeded', "
-            "6, 5, 1, 0.2, NULL)",
-            [LOADED_AT, LOADED_AT],
-        )
-        con.execute(
-            "INSERT INTO meta.rejects VALUES ('run-1', 'obcms', 'monitoring_monitoringentry', 6, "
-            "'7d3c1f7e-2a4b-4c1e-8f00-00000000a006', 'progress', 'in_range', '140', 'progress must be 0-100')"
-        )
+        meta_rows = {
+            "refreshes": {"run_id": "run-1", "command": "refresh", "started_at": LOADED_AT, "status": "running"},
+            "runs": {
+                "run_id": "run-1",
+                "source": "obcms",
+                "table_name": "monitoring_monitoringentry",
+                "started_at": LOADED_AT,
+                "finished_at": LOADED_AT,
+                "status": "loaded_with_rejects",
+                "rows_read": 6,
+                "rows_loaded": 5,
+                "rows_rejected": 1,
+                "seconds": 0.2,
+            },
+            "rejects": {
+                "run_id": "run-1",
+                "source": "obcms",
+                "table_name": "monitoring_monitoringentry",
+                "row_number": 6,
+                "row_key": "7d3c1f7e-2a4b-4c1e-8f00-00000000a006",
+                "column_name": "progress",
+                "check_name": "in_range(0, 100)",
+                "failure_value": "140",
+                "reason": "progress must be 0-100",
+            },
+        }
+        for table, row in meta_rows.items():
+            columns = ", ".join(row)
+            marks = ", ".join("?" for _ in row)
+            con.execute(f"INSERT INTO meta.{table} ({columns}) VALUES ({marks})", list(row.values()))
     finally:
         con.close()
 
@@ -913,3 +927,58 @@ def test_funding_totals_and_blank_codes(built_warehouse):
         warehouse, "select obc_community_id, is_deleted from staging.stg_obcms__obc_communities order by 1"
     )
     assert flagged == [(1, False), (2, True)]
+
+
+# ------------------------------------------------------------------------- the generated demo warehouse
+@pytest.fixture
+def demo_warehouse(request) -> Path:
+    """The published warehouse of the shared demo home (full pipeline, dbt build included)."""
+    demo = pytest.importorskip("ingest.demo", reason="the demo generator is not available")
+    if not hasattr(demo, "generate"):
+        pytest.skip("the demo generator is not available")
+    from ingest.warehouse import published_path
+
+    try:
+        home = request.getfixturevalue("demo_home")
+    except pytest.FixtureLookupError:
+        pytest.skip("no demo_home fixture")
+    return published_path(home)
+
+
+@pytest.mark.dbt
+def test_marts_reconcile_with_raw_on_the_demo_warehouse(demo_warehouse):
+    one = _query(
+        demo_warehouse,
+        """
+        select
+            (select count(*) from raw.monitoring_monitoringentry) as raw_ppas,
+            (select count(*) from marts.dim_ppa) as dim_ppas,
+            (select count(*) from raw.coordination_organization) as raw_orgs,
+            (select count(*) from marts.dim_organization) as dim_orgs,
+            (select sum(budget_allocation) from marts.rpt_executive_summary) as summary_budget,
+            (select sum(budget_allocation) from marts.dim_ppa where fiscal_year is not null) as ppa_budget,
+            (select sum(estimated_obc_population) from raw.communities_obc_community where not is_deleted)
+                as raw_obc_population,
+            (select sum(obc_population) from marts.dim_geography where level = 'region') as obc_population,
+            (select sum(amount) from raw.monitoring_monitoringentryfunding where tranche_type = 'disbursement')
+                as raw_disbursements,
+            (select sum(disbursements) from intermediate.int_ppa_funding_totals) as disbursements
+        """,
+    )
+    (row,) = one
+    raw_ppas, dim_ppas, raw_orgs, dim_orgs, summary_budget, ppa_budget, raw_obc, obc, raw_disb, disb = row
+    assert dim_ppas == raw_ppas > 0
+    assert dim_orgs == raw_orgs > 0
+    assert summary_budget == ppa_budget
+    assert obc == (raw_obc or 0)
+    assert disb == (raw_disb or 0)
+    attached_without_parent = _query(
+        demo_warehouse,
+        """
+        select organizations.name
+        from raw.coordination_organization as organizations
+        inner join marts.dim_organization using (name)
+        where organizations.description like 'Attached to %' and dim_organization.parent_acronym is null
+        """,
+    )
+    assert not attached_without_parent

@@ -1,0 +1,26 @@
+with
+
+source as (
+
+    select * from {{ source('obcms', 'monitoring_monitoringentry_standard_outcome_indicators') }}
+
+),
+
+renamed as (
+
+    select
+
+        ---------- ids
+        id as monitoring_entry_outcome_indicator_id,
+        monitoringentry_id as ppa_id,
+        outcomeindicator_id as outcome_indicator_id,
+
+        ---------- load metadata
+        _run_id as run_id,
+        _loaded_at as loaded_at
+
+    from source
+
+)
+
+select * from renamed

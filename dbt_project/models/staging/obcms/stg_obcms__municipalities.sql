@@ -1,0 +1,43 @@
+with
+
+source as (
+
+    select * from {{ source('obcms', 'common_municipality') }}
+
+),
+
+renamed as (
+
+    select
+
+        ---------- ids
+        id as municipality_id,
+        province_id,
+
+        ---------- text
+        code,
+        name,
+        municipality_type,
+
+        ---------- numerics
+        population_total,
+
+        ---------- booleans
+        is_active,
+
+        ---------- timestamps
+        created_at,
+        updated_at,
+
+        ---------- json documents (text)
+        center_coordinates,
+
+        ---------- load metadata
+        _run_id as run_id,
+        _loaded_at as loaded_at
+
+    from source
+
+)
+
+select * from renamed

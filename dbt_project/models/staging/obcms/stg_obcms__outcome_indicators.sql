@@ -1,0 +1,38 @@
+with
+
+source as (
+
+    select * from {{ source('obcms', 'monitoring_outcomeindicator') }}
+
+),
+
+renamed as (
+
+    select
+
+        ---------- ids
+        id as outcome_indicator_id,
+
+        ---------- text
+        category,
+        indicator_name,
+        definition,
+        nullif(trim(unit_of_measure), '') as unit_of_measure,
+        nullif(trim(related_sdg), '') as related_sdg,
+
+        ---------- booleans
+        is_active,
+
+        ---------- timestamps
+        created_at,
+        updated_at,
+
+        ---------- load metadata
+        _run_id as run_id,
+        _loaded_at as loaded_at
+
+    from source
+
+)
+
+select * from renamed
