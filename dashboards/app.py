@@ -1,0 +1,272 @@
+"""The dashboard application: a shell (navbar, global filter bar, footer) around the pages of ``dashboards.pages``.
+
+The global filter lives in the URL query string (``/?fiscal_year=2025&moa=MOH&sector=social``): opening such a link
+reproduces the view, and changing a filter rewrites the query string (``history.pushState``, no reload) so the
+back button undoes it. The shell's ``dcc.Store`` holds the same selection for the pages' callbacks.
+
+Nothing here touches the warehouse at import time: ``create_app`` receives the home, and every callback opens its
+own read-only connection on the currently published file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, ctx, dcc, html, no_update
+
+from dashboards import formatting as fmt
+from dashboards import ids, queries
+from dashboards.filters import Filters
+from dashboards.pages import page_modules
+from ingest.home import Home
+from ingest.warehouse import NoWarehouseError, read_only
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+APP_TITLE = "OOBC planning and budget"
+
+SYNC_OUTPUTS = {
+    "search": Output(ids.URL, "search"),
+    "fiscal_years": Output(ids.FISCAL_YEAR, "value"),
+    "moas": Output(ids.MOA, "value"),
+    "sectors": Output(ids.SECTOR, "value"),
+    "fiscal_year_options": Output(ids.FISCAL_YEAR, "options"),
+    "moa_options": Output(ids.MOA, "options"),
+    "sector_options": Output(ids.SECTOR, "options"),
+    "filters": Output(ids.FILTERS, "data"),
+    "as_of": Output(ids.AS_OF, "children"),
+    "alert_open": Output(ids.WAREHOUSE_ALERT, "is_open"),
+    "alert": Output(ids.WAREHOUSE_ALERT, "children"),
+}
+SYNC_INPUTS = {
+    "search": Input(ids.URL, "search"),
+    "fiscal_years": Input(ids.FISCAL_YEAR, "value"),
+    "moas": Input(ids.MOA, "value"),
+    "sectors": Input(ids.SECTOR, "value"),
+    "clear": Input(ids.CLEAR, "n_clicks"),
+}
+_FILTER_INPUTS = (ids.FISCAL_YEAR, ids.MOA, ids.SECTOR)
+
+
+# --------------------------------------------------------------------------------------------- layout
+def navbar(pages: list[dict[str, Any]]) -> dbc.Navbar:
+    links = [
+        dbc.NavItem(
+            dbc.NavLink(page["name"], href=page["relative_path"], id={"type": ids.NAV_LINK, "index": page["path"]})
+        )
+        for page in pages
+    ]
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand(
+                    [
+                        html.Span("OOBC", className="brand-mark"),
+                        html.Span(
+                            [
+                                html.Span("Planning and budget", className="brand-title"),
+                                html.Span("Office for Other Bangsamoro Communities · BARMM", className="brand-sub"),
+                            ],
+                            className="brand-text",
+                        ),
+                    ],
+                    href="/",
+                    className="brand",
+                ),
+                dbc.Nav(links, navbar=True, className="ms-auto"),
+            ],
+            fluid=True,
+        ),
+        color="primary",
+        dark=True,
+        className="app-navbar",
+    )
+
+
+def _dropdown(component_id: str, label: str, placeholder: str, width: dict[str, int]) -> dbc.Col:
+    return dbc.Col(
+        [
+            dbc.Label(label, html_for=component_id, className="filter-label"),
+            dcc.Dropdown(id=component_id, options=[], value=[], multi=True, placeholder=placeholder),
+        ],
+        **width,
+    )
+
+
+def filter_bar() -> dbc.Card:
+    return dbc.Card(
+        dbc.CardBody(
+            dbc.Row(
+                [
+                    _dropdown(ids.FISCAL_YEAR, "Fiscal year", "All fiscal years", {"md": 3}),
+                    _dropdown(ids.MOA, "Ministry, office or agency (MOA)", "All MOAs", {"md": 4}),
+                    _dropdown(ids.SECTOR, "Sector", "All sectors", {"md": 3}),
+                    dbc.Col(
+                        dbc.Button("Clear filters", id=ids.CLEAR, color="secondary", outline=True, size="sm"),
+                        md=2,
+                        className="filter-actions",
+                    ),
+                ],
+                className="g-3",
+            )
+        ),
+        className="filter-bar mb-3",
+    )
+
+
+def footer() -> html.Footer:
+    return html.Footer(
+        dbc.Container(
+            [
+                html.Span(["Data as of ", html.Strong(fmt.MISSING, id=ids.AS_OF)]),
+                html.Span("Amounts in Philippine pesos (₱) · Source: OBCMS, through the OOBC warehouse"),
+            ],
+            fluid=True,
+            className="footer-inner",
+        ),
+        className="app-footer",
+    )
+
+
+def shell(pages: list[dict[str, Any]]) -> html.Div:
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.FILTERS, storage_type="memory"),
+            navbar(pages),
+            dbc.Container(
+                [
+                    filter_bar(),
+                    dbc.Alert(id=ids.WAREHOUSE_ALERT, color="warning", is_open=False),
+                    dash.page_container,
+                ],
+                fluid=True,
+                className="app-main",
+            ),
+            footer(),
+        ],
+        className="app-shell",
+    )
+
+
+# ------------------------------------------------------------------------------------------ callbacks
+def _options(frame_values: list[Any], labels: list[str]) -> list[dict[str, Any]]:
+    return [{"label": label, "value": value} for value, label in zip(frame_values, labels, strict=True)]
+
+
+def sync_filters(
+    home: Home,
+    trigger: Any,
+    search: str | None,
+    fiscal_years: Any,
+    moas: Any,
+    sectors: Any,
+) -> dict[str, Any]:
+    """Keep the URL, the dropdowns and the store in step.
+
+    On first load and on back/forward (``trigger`` is None or the URL) the query string decides: the filter options
+    and the "data as of" line are read afresh and values the warehouse does not know are ignored. The URL is then
+    left as it is: rewriting it would push a history entry, and the back button would land on the old URL only to
+    be pushed forward again. When a dropdown or "Clear filters" triggers, the dropdowns decide and the query string
+    follows (one history entry per change, so the back button undoes a filter).
+    """
+    result: dict[str, Any] = dict.fromkeys(SYNC_OUTPUTS, no_update)
+    if trigger == ids.CLEAR:
+        filters = Filters()
+        result.update(fiscal_years=[], moas=[], sectors=[])
+    elif trigger in _FILTER_INPUTS:
+        filters = Filters.of(fiscal_years, moas, sectors)
+    else:
+        try:
+            with read_only(home) as con:
+                years = queries.fiscal_years(con)["fiscal_year"].to_list()
+                moa_frame = queries.moas(con)
+                sector_codes = queries.sectors(con)["sector"].to_list()
+        except NoWarehouseError as exc:
+            result.update(
+                fiscal_years=[],
+                moas=[],
+                sectors=[],
+                fiscal_year_options=[],
+                moa_options=[],
+                sector_options=[],
+                filters=None,
+                as_of="no warehouse published",
+                alert_open=True,
+                alert=str(exc),
+            )
+            return result
+        acronyms = moa_frame["moa_acronym"].to_list()
+        filters = Filters.from_search(search).restricted_to(years, acronyms, sector_codes)
+        moa_labels = [
+            f"{a} — {n}" if n and n != a else a for a, n in zip(acronyms, moa_frame["moa_name"].to_list(), strict=True)
+        ]
+        result.update(
+            fiscal_years=list(filters.fiscal_years),
+            moas=list(filters.moas),
+            sectors=list(filters.sectors),
+            fiscal_year_options=_options(years, [str(y) for y in years]),
+            moa_options=_options(acronyms, moa_labels),
+            sector_options=_options(sector_codes, [fmt.sector_label(s) for s in sector_codes]),
+            as_of=fmt.as_of(queries.data_as_of(home)),
+            alert_open=False,
+            filters=filters.to_store(),
+        )
+        return result
+    result["filters"] = filters.to_store()
+    wanted = filters.to_search()
+    if wanted != (search or ""):
+        result["search"] = wanted
+    return result
+
+
+def nav_state(pathname: str | None, search: str | None, paths: list[str]) -> tuple[list[str], list[bool]]:
+    """Navbar links carry the current query string to the next page; the current page's link is active."""
+    query = search or ""
+    hrefs = [dash.get_relative_path(path) + query for path in paths]
+    current = dash.strip_relative_path(pathname or "/") or ""
+    active = [dash.strip_relative_path(dash.get_relative_path(path)) == current for path in paths]
+    return hrefs, active
+
+
+def _register_shell_callbacks(app: dash.Dash, home: Home) -> None:
+    @app.callback(output=SYNC_OUTPUTS, inputs=SYNC_INPUTS)
+    def _sync_filters(search, fiscal_years, moas, sectors, clear):  # clear only triggers
+        return sync_filters(home, ctx.triggered_id, search, fiscal_years, moas, sectors)
+
+    @app.callback(
+        Output({"type": ids.NAV_LINK, "index": ALL}, "href"),
+        Output({"type": ids.NAV_LINK, "index": ALL}, "active"),
+        Input(ids.URL, "pathname"),
+        Input(ids.URL, "search"),
+    )
+    def _nav_state(pathname, search):
+        paths = [o["id"]["index"] for o in ctx.outputs_list[0]]
+        return nav_state(pathname, search, paths)
+
+
+# ------------------------------------------------------------------------------------------------ app
+def create_app(home: Home) -> dash.Dash:
+    """The dashboard for the warehouse published under ``home``."""
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="",
+        assets_folder=str(ASSETS),
+        title=APP_TITLE,
+        update_title=None,
+    )
+    modules = page_modules()
+    for module in modules:
+        module.register(app, home)
+    pages = [dash.page_registry[m.__name__] for m in modules if getattr(m, "IN_NAVBAR", True)]
+    app.layout = shell(pages)
+    _register_shell_callbacks(app, home)
+    return app
+
+
+def run(home: Home, host: str = "127.0.0.1", port: int = 8050, debug: bool = False) -> None:
+    """Serve the dashboard (the CLI's ``oobc serve``)."""
+    create_app(home).run(host=host, port=port, debug=debug)

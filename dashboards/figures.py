@@ -1,0 +1,253 @@
+"""What a page shows, made from a query's frame: plotly figures, headline tiles and table rows.
+
+Nothing here reads the warehouse or knows about Dash. Amounts stay ``Decimal`` until the last step: figures plot
+floats (scaled to the axis unit) but their hover text and labels are formatted from the exact values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboards import formatting as fmt
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+INK = "#1f2933"
+MUTED = "#6b7785"
+GRID = "#e6e9ee"
+# Budget execution chain, darkest first: approved budget → obligations → disbursements.
+COLOURS = {
+    "budget_allocation": "#1b4f72",
+    "allocations": "#5b8db8",
+    "obligations": "#2e86c1",
+    "disbursements": "#17a589",
+}
+SERIES_LABELS = {
+    "budget_allocation": "Approved budget",
+    "allocations": "Allocations",
+    "obligations": "Obligations",
+    "disbursements": "Disbursements",
+}
+
+
+# ------------------------------------------------------------------------------------------ helpers
+def _floats(values: Sequence[Decimal | None]) -> list[float]:
+    return [float(v) if v is not None else 0.0 for v in values]
+
+
+def _base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_layout(
+        template="plotly_white",
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15, "color": INK, "weight": 600}},
+        font={"family": FONT, "size": 12, "color": INK},
+        height=height,
+        margin={"l": 8, "r": 16, "t": 48, "b": 8},
+        separators=".,",
+        hoverlabel={"font": {"family": FONT}},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+    )
+    fig.update_xaxes(gridcolor=GRID, zeroline=False, automargin=True)
+    fig.update_yaxes(gridcolor=GRID, zeroline=False, automargin=True)
+    return fig
+
+
+def empty_figure(title: str, message: str = "No PPAs match these filters", height: int = 360) -> go.Figure:
+    """A titled blank chart that says why it is blank."""
+    fig = _base_layout(go.Figure(), title, height)
+    fig.add_annotation(
+        text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 14, "color": MUTED}
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def _has_amounts(frame: pl.DataFrame, column: str = "budget_allocation") -> bool:
+    return frame.height > 0 and any(v is not None for v in frame[column].to_list())
+
+
+# ------------------------------------------------------------------------------------------ figures
+SECTOR_TITLE = "Approved budget by sector"
+MOA_TITLE = "Approved budget by MOA"
+TREND_TITLE = "Budget execution by fiscal year"
+
+
+def sector_bar(frame: pl.DataFrame) -> go.Figure:
+    """Horizontal bars, one per sector, largest at the top (the order of ``queries.budget_by_sector``)."""
+    if not _has_amounts(frame):
+        return empty_figure(SECTOR_TITLE)
+    amounts = frame["budget_allocation"].to_list()
+    scale, unit = fmt.axis_scale(max(_floats(amounts)))
+    labels = [fmt.sector_label(s) for s in frame["sector"].to_list()]
+    fig = go.Figure(
+        go.Bar(
+            x=[v / scale for v in _floats(amounts)],
+            y=labels,
+            orientation="h",
+            marker_color=COLOURS["budget_allocation"],
+            text=[fmt.peso_short(v) for v in amounts],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[
+                [fmt.peso_exact(v), fmt.count(n)] for v, n in zip(amounts, frame["ppa_count"].to_list(), strict=True)
+            ],
+            hovertemplate="<b>%{y}</b><br>Approved budget: %{customdata[0]}<br>PPAs: %{customdata[1]}<extra></extra>",
+            name=SERIES_LABELS["budget_allocation"],
+        )
+    )
+    _base_layout(fig, SECTOR_TITLE, 360)
+    fig.update_xaxes(title_text=f"Approved budget ({unit})", rangemode="tozero")
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_layout(showlegend=False, margin={"r": 56})
+    return fig
+
+
+def moa_bar(frame: pl.DataFrame) -> go.Figure:
+    """Horizontal bars for the MOAs in ``frame`` (already the top N), largest at the top."""
+    if not _has_amounts(frame):
+        return empty_figure(MOA_TITLE)
+    total = frame["moa_count"][0]
+    title = f"{MOA_TITLE}: top {frame.height} of {total}" if total > frame.height else MOA_TITLE
+    amounts = frame["budget_allocation"].to_list()
+    scale, unit = fmt.axis_scale(max(_floats(amounts)))
+    acronyms = [a if a is not None else "No MOA" for a in frame["moa_acronym"].to_list()]
+    names = [n if n is not None else "" for n in frame["moa_name"].to_list()]
+    fig = go.Figure(
+        go.Bar(
+            x=[v / scale for v in _floats(amounts)],
+            y=acronyms,
+            orientation="h",
+            marker_color=COLOURS["budget_allocation"],
+            text=[fmt.peso_short(v) for v in amounts],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[
+                [name, fmt.peso_exact(v), fmt.count(n)]
+                for name, v, n in zip(names, amounts, frame["ppa_count"].to_list(), strict=True)
+            ],
+            hovertemplate=(
+                "<b>%{y}</b> %{customdata[0]}<br>Approved budget: %{customdata[1]}"
+                "<br>PPAs: %{customdata[2]}<extra></extra>"
+            ),
+            name=SERIES_LABELS["budget_allocation"],
+        )
+    )
+    _base_layout(fig, title, max(240, 100 + 30 * frame.height))
+    fig.update_xaxes(title_text=f"Approved budget ({unit})", rangemode="tozero")
+    # categories listed top-down in frame order (largest first)
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_layout(showlegend=False, margin={"r": 56})
+    return fig
+
+
+def year_trend(frame: pl.DataFrame) -> go.Figure:
+    """Grouped bars per fiscal year: approved budget, obligations, disbursements."""
+    if not _has_amounts(frame):
+        return empty_figure(TREND_TITLE)
+    series = ("budget_allocation", "obligations", "disbursements")
+    largest = max(max(_floats(frame[c].to_list())) for c in series)
+    scale, unit = fmt.axis_scale(largest)
+    years = [fmt.fiscal_year(y) for y in frame["fiscal_year"].to_list()]
+    fig = go.Figure()
+    for column in series:
+        amounts = frame[column].to_list()
+        fig.add_bar(
+            x=years,
+            y=[v / scale for v in _floats(amounts)],
+            name=SERIES_LABELS[column],
+            marker_color=COLOURS[column],
+            customdata=[[fmt.peso_exact(v)] for v in amounts],
+            hovertemplate=f"{SERIES_LABELS[column]}: %{{customdata[0]}}<extra></extra>",
+        )
+    _base_layout(fig, TREND_TITLE, 360)
+    fig.update_layout(
+        barmode="group",
+        hovermode="x unified",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+    )
+    fig.update_xaxes(type="category", title_text="Fiscal year")
+    fig.update_yaxes(title_text=f"Amount ({unit})", rangemode="tozero")
+    return fig
+
+
+# ----------------------------------------------------------------------------------- headline tiles
+@dataclass(frozen=True)
+class Tile:
+    key: str
+    label: str
+    value: str  # the headline, compact
+    detail: str  # the exact amount, or how the figure is computed
+    definition: str  # shown on hover
+
+
+def headline_tiles(frame: pl.DataFrame) -> list[Tile]:
+    """The executive headline from ``queries.headline``'s single row."""
+    row = frame.row(0, named=True)
+
+    def money(key: str, label: str, column: str, definition: str) -> Tile:
+        return Tile(key, label, fmt.peso_short(row[column]), fmt.peso_exact(row[column]), definition)
+
+    return [
+        money("budget", "Approved budget", "budget_allocation", "Sum of the approved budget allocation of the PPAs"),
+        Tile("ppas", "PPAs", fmt.count(row["ppa_count"]), "programs, projects and activities", "Number of PPAs"),
+        money("allocations", "Allocations", "allocations", "Sum of the allocations recorded against the PPAs"),
+        money("obligations", "Obligations", "obligations", "Sum of the obligations recorded against the PPAs"),
+        money("disbursements", "Disbursements", "disbursements", "Sum of the disbursements made for the PPAs"),
+        Tile(
+            "obligation_rate",
+            "Obligation rate",
+            fmt.percent(row["obligation_rate"]),
+            "obligations ÷ allocations",
+            "Σ obligations ÷ Σ allocations of the selection; — when nothing is allocated",
+        ),
+        Tile(
+            "disbursement_rate",
+            "Disbursement rate",
+            fmt.percent(row["disbursement_rate"]),
+            "disbursements ÷ obligations",
+            "Σ disbursements ÷ Σ obligations of the selection; — when nothing is obligated",
+        ),
+    ]
+
+
+# ------------------------------------------------------------------------------------------ tables
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    numeric: bool = False
+    tooltip: str | None = None  # key of the row value shown on hover
+
+
+PPA_COLUMNS = (
+    Column("title", "PPA"),
+    Column("moa", "MOA", tooltip="moa_name"),
+    Column("sector", "Sector"),
+    Column("fiscal_year", "FY", numeric=True),
+    Column("budget", "Approved budget", numeric=True),
+    Column("progress", "Progress", numeric=True),
+    Column("status", "Status"),
+)
+
+
+def ppa_rows(frame: pl.DataFrame) -> list[dict[str, str]]:
+    """``queries.top_ppas`` as display strings, in the frame's order; amounts exact to the centavo."""
+    return [
+        {
+            "ppa_id": str(r["ppa_id"]),
+            "title": r["title"] or fmt.MISSING,
+            "moa": r["moa_acronym"] or fmt.MISSING,
+            "moa_name": r["moa_name"] or "",
+            "sector": fmt.sector_label(r["sector"]),
+            "fiscal_year": fmt.fiscal_year(r["fiscal_year"]),
+            "budget": fmt.peso_exact(r["budget_allocation"]),
+            "progress": fmt.progress(r["progress"]),
+            "status": fmt.status_label(r["status"]),
+        }
+        for r in frame.iter_rows(named=True)
+    ]

@@ -1,0 +1,98 @@
+"""The global filter (fiscal years, MOAs, sectors) and its two spellings: the URL query string and the shell's store.
+
+An empty selection means "all". The query string repeats a key for several values
+(``?fiscal_year=2024&fiscal_year=2025&moa=MOH&sector=social``) so a link reproduces the view exactly, and a value
+that contains a comma or an ampersand survives the round trip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+FISCAL_YEAR = "fiscal_year"
+MOA = "moa"
+SECTOR = "sector"
+# Sector value of PPAs that carry none; the executive summary mart uses the same word.
+UNSPECIFIED_SECTOR = "unspecified"
+
+
+def _unique(values: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(dict.fromkeys(values))
+
+
+def _as_list(value: Any) -> list[Any]:
+    """A dropdown value (None, one value or a list) as a list."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, list | tuple):
+        return list(value)
+    return [value]
+
+
+def _years(values: Iterable[Any]) -> tuple[int, ...]:
+    years = []
+    for value in values:
+        try:
+            years.append(int(str(value).strip()))
+        except ValueError:
+            continue  # a hand-edited URL with a word for a year selects nothing rather than failing
+    return _unique(years)
+
+
+def _texts(values: Iterable[Any]) -> tuple[str, ...]:
+    return _unique(str(v) for v in values if v is not None and str(v) != "")
+
+
+@dataclass(frozen=True)
+class Filters:
+    fiscal_years: tuple[int, ...] = ()
+    moas: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, fiscal_years: Any = None, moas: Any = None, sectors: Any = None) -> Filters:
+        """From dropdown values (None, a value or a list each)."""
+        return cls(_years(_as_list(fiscal_years)), _texts(_as_list(moas)), _texts(_as_list(sectors)))
+
+    # ------------------------------------------------------------------------------------ URL
+    @classmethod
+    def from_search(cls, search: str | None) -> Filters:
+        """From ``location.search`` (with or without the leading ``?``); unknown keys are ignored."""
+        query = parse_qs((search or "").lstrip("?"), keep_blank_values=False)
+        return cls.of(query.get(FISCAL_YEAR), query.get(MOA), query.get(SECTOR))
+
+    def to_search(self) -> str:
+        """The query string that reproduces this selection, ``""`` when nothing is selected."""
+        pairs = [(FISCAL_YEAR, str(y)) for y in self.fiscal_years]
+        pairs += [(MOA, m) for m in self.moas]
+        pairs += [(SECTOR, s) for s in self.sectors]
+        return "?" + urlencode(pairs) if pairs else ""
+
+    # ---------------------------------------------------------------------------------- store
+    @classmethod
+    def from_store(cls, data: dict[str, list[Any]]) -> Filters:
+        return cls.of(data.get(FISCAL_YEAR), data.get(MOA), data.get(SECTOR))
+
+    def to_store(self) -> dict[str, list[Any]]:
+        return {FISCAL_YEAR: list(self.fiscal_years), MOA: list(self.moas), SECTOR: list(self.sectors)}
+
+    # ------------------------------------------------------------------------------------ use
+    def restricted_to(self, fiscal_years: Iterable[int], moas: Iterable[str], sectors: Iterable[str]) -> Filters:
+        """Only the values the warehouse knows (a stale or hand-edited link can name others)."""
+        years, known_moas, known_sectors = set(fiscal_years), set(moas), set(sectors)
+        return Filters(
+            tuple(y for y in self.fiscal_years if y in years),
+            tuple(m for m in self.moas if m in known_moas),
+            tuple(s for s in self.sectors if s in known_sectors),
+        )
+
+    def params(self) -> dict[str, list[Any]]:
+        """Bind parameters for the queries: ``$fiscal_years``, ``$moas``, ``$sectors``; an empty list means all."""
+        return {"fiscal_years": list(self.fiscal_years), "moas": list(self.moas), "sectors": list(self.sectors)}
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.fiscal_years or self.moas or self.sectors)

@@ -1,0 +1,199 @@
+"""Questions the dashboards ask the published warehouse: SQL on the marts → polars frames.
+
+Every function takes an open DuckDB connection (``ingest.warehouse.read_only``) and a :class:`Filters`. The SQL
+text is fixed; the user's selection travels only as bound list parameters (``$fiscal_years``, ``$moas``,
+``$sectors``), where an empty list means "all". Amounts are summed in SQL and come back as exact ``Decimal``
+columns; only the figures convert them to floats, for plotting.
+
+Rates are ratios of the summed amounts of the selection (never an average of per-row rates):
+obligation rate = Σ obligations / Σ allocations, disbursement rate = Σ disbursements / Σ obligations, both
+``NULL`` when the denominator is zero.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import duckdb
+import polars as pl
+
+from dashboards.filters import Filters
+from ingest.home import Home
+from ingest.warehouse import published_path
+
+TOP_MOAS = 15
+TOP_PPAS = 20
+
+# ------------------------------------------------------------------------------------------- options
+_FISCAL_YEARS_SQL = """
+select fiscal_year from rpt_executive_summary where fiscal_year is not null
+union
+select fiscal_year from dim_ppa where fiscal_year is not null
+order by fiscal_year desc
+"""
+
+_MOAS_SQL = """
+with named as (
+    select moa_acronym, moa_name from rpt_executive_summary
+    union all
+    select moa_acronym, moa_name from dim_ppa
+)
+select moa_acronym, max(moa_name) as moa_name
+from named
+where moa_acronym is not null
+group by moa_acronym
+order by moa_acronym
+"""
+
+_SECTORS_SQL = """
+with sectors as (
+    select coalesce(sector, 'unspecified') as sector from rpt_executive_summary
+    union
+    select coalesce(sector, 'unspecified') as sector from dim_ppa
+)
+select sector from sectors
+order by sector = 'unspecified', sector
+"""
+
+
+def fiscal_years(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Fiscal years present in the marts, latest first: ``fiscal_year``."""
+    return con.sql(_FISCAL_YEARS_SQL).pl()
+
+
+def moas(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """MOAs present in the marts by acronym: ``moa_acronym``, ``moa_name``."""
+    return con.sql(_MOAS_SQL).pl()
+
+
+def sectors(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Sector codes present in the marts, ``unspecified`` last: ``sector``."""
+    return con.sql(_SECTORS_SQL).pl()
+
+
+# ------------------------------------------------------------------------------ executive summary
+_HEADLINE_SQL = """
+select
+    coalesce(sum(budget_allocation), 0) as budget_allocation,
+    coalesce(sum(ppa_count), 0)::bigint as ppa_count,
+    coalesce(sum(allocations), 0) as allocations,
+    coalesce(sum(obligations), 0) as obligations,
+    coalesce(sum(disbursements), 0) as disbursements,
+    sum(obligations) / nullif(sum(allocations), 0) as obligation_rate,
+    sum(disbursements) / nullif(sum(obligations), 0) as disbursement_rate,
+from rpt_executive_summary
+where (len($fiscal_years::bigint[]) = 0 or list_contains($fiscal_years::bigint[], fiscal_year))
+  and (len($moas::varchar[]) = 0 or list_contains($moas::varchar[], moa_acronym))
+  and (len($sectors::varchar[]) = 0 or list_contains($sectors::varchar[], coalesce(sector, 'unspecified')))
+"""
+
+_BY_SECTOR_SQL = """
+select
+    coalesce(sector, 'unspecified') as sector,
+    sum(ppa_count)::bigint as ppa_count,
+    sum(budget_allocation) as budget_allocation,
+    sum(allocations) as allocations,
+    sum(obligations) as obligations,
+    sum(disbursements) as disbursements,
+from rpt_executive_summary
+where (len($fiscal_years::bigint[]) = 0 or list_contains($fiscal_years::bigint[], fiscal_year))
+  and (len($moas::varchar[]) = 0 or list_contains($moas::varchar[], moa_acronym))
+  and (len($sectors::varchar[]) = 0 or list_contains($sectors::varchar[], coalesce(sector, 'unspecified')))
+group by all
+order by budget_allocation desc nulls last, sector
+"""
+
+_BY_MOA_SQL = """
+with by_moa as (
+    select
+        moa_acronym,
+        max(moa_name) as moa_name,
+        sum(ppa_count)::bigint as ppa_count,
+        sum(budget_allocation) as budget_allocation,
+        sum(allocations) as allocations,
+        sum(obligations) as obligations,
+        sum(disbursements) as disbursements,
+    from rpt_executive_summary
+    where (len($fiscal_years::bigint[]) = 0 or list_contains($fiscal_years::bigint[], fiscal_year))
+      and (len($moas::varchar[]) = 0 or list_contains($moas::varchar[], moa_acronym))
+      and (len($sectors::varchar[]) = 0 or list_contains($sectors::varchar[], coalesce(sector, 'unspecified')))
+    group by moa_acronym
+)
+select *, count(*) over ()::bigint as moa_count,
+from by_moa
+order by budget_allocation desc nulls last, moa_acronym nulls last
+limit $limit
+"""
+
+_BY_YEAR_SQL = """
+select
+    fiscal_year,
+    sum(ppa_count)::bigint as ppa_count,
+    sum(budget_allocation) as budget_allocation,
+    sum(allocations) as allocations,
+    sum(obligations) as obligations,
+    sum(disbursements) as disbursements,
+from rpt_executive_summary
+where (len($fiscal_years::bigint[]) = 0 or list_contains($fiscal_years::bigint[], fiscal_year))
+  and (len($moas::varchar[]) = 0 or list_contains($moas::varchar[], moa_acronym))
+  and (len($sectors::varchar[]) = 0 or list_contains($sectors::varchar[], coalesce(sector, 'unspecified')))
+group by fiscal_year
+order by fiscal_year nulls last
+"""
+
+
+def headline(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame:
+    """One row: ``budget_allocation`` (approved budget), ``ppa_count``, ``allocations``, ``obligations``,
+    ``disbursements`` (0 when nothing matches), ``obligation_rate`` and ``disbursement_rate`` (null when undefined).
+    """
+    return con.sql(_HEADLINE_SQL, params=filters.params()).pl()
+
+
+def budget_by_sector(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame:
+    """One row per sector, largest approved budget first."""
+    return con.sql(_BY_SECTOR_SQL, params=filters.params()).pl()
+
+
+def budget_by_moa(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = TOP_MOAS) -> pl.DataFrame:
+    """The ``limit`` MOAs with the largest approved budget (ties by acronym); ``moa_count`` counts them all."""
+    return con.sql(_BY_MOA_SQL, params={**filters.params(), "limit": limit}).pl()
+
+
+def budget_by_year(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame:
+    """One row per fiscal year in order; PPAs without a fiscal year come last (``fiscal_year`` null)."""
+    return con.sql(_BY_YEAR_SQL, params=filters.params()).pl()
+
+
+# ------------------------------------------------------------------------------------------- PPAs
+_TOP_PPAS_SQL = """
+select
+    ppa_id,
+    title,
+    moa_acronym,
+    moa_name,
+    sector,
+    fiscal_year,
+    budget_allocation,
+    progress,
+    status,
+from dim_ppa
+where (len($fiscal_years::bigint[]) = 0 or list_contains($fiscal_years::bigint[], fiscal_year))
+  and (len($moas::varchar[]) = 0 or list_contains($moas::varchar[], moa_acronym))
+  and (len($sectors::varchar[]) = 0 or list_contains($sectors::varchar[], coalesce(sector, 'unspecified')))
+order by budget_allocation desc nulls last, ppa_id
+limit $limit
+"""
+
+
+def top_ppas(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = TOP_PPAS) -> pl.DataFrame:
+    """The ``limit`` PPAs with the largest approved budget (ties by id)."""
+    return con.sql(_TOP_PPAS_SQL, params={**filters.params(), "limit": limit}).pl()
+
+
+# ------------------------------------------------------------------------------------------ freshness
+def data_as_of(home: Home) -> datetime | None:
+    """When the published warehouse file was written (UTC), or None when nothing is published."""
+    path = published_path(home, missing_ok=True)
+    if path is None or not path.exists():
+        return None
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)

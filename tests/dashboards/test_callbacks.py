@@ -1,0 +1,210 @@
+"""The shell's and the overview's callbacks, called as plain functions on the tiny warehouse."""
+
+from __future__ import annotations
+
+import json
+
+import dash
+import plotly.graph_objects as go
+import pytest
+from dash import no_update
+from dash.exceptions import PreventUpdate
+
+from dashboards import ids
+from dashboards.app import create_app, nav_state, sync_filters
+from dashboards.filters import Filters
+from dashboards.pages import overview, page_modules
+from tests.dashboards.tiny_warehouse import text_of
+
+SELECTION = {"fiscal_year": [2025], "moa": ["MOH"], "sector": ["social"]}
+EVERYTHING = Filters().to_store()
+
+
+@pytest.fixture
+def app(home) -> dash.Dash:
+    return create_app(home)
+
+
+# --------------------------------------------------------------------------------------- the app
+def test_pages_are_registered_and_in_the_navbar(app):
+    assert [m.PATH for m in page_modules()] == ["/", "/404"]
+    page = dash.page_registry[overview.__name__]
+    assert page["path"] == "/"
+    assert page["name"] == "Overview"
+    navbar = text_of(app.layout.children[2])
+    assert "Overview" in navbar
+    assert "Page not found" not in navbar
+
+
+def test_the_server_answers(app):
+    client = app.server.test_client()
+    assert client.get("/").status_code == 200
+    assert client.get("/?fiscal_year=2025&moa=MOH&sector=social").status_code == 200
+    deps = client.get("/_dash-dependencies")
+    assert deps.status_code == 200
+    outputs = " ".join(d["output"] for d in deps.get_json())
+    for component in (overview.HEADLINE, overview.SECTOR_GRAPH, overview.MOA_GRAPH, overview.PPA_TABLE, ids.URL):
+        assert component in outputs
+
+
+def test_a_callback_through_the_server(app):
+    """One round trip through Dash's own request handling, as the browser makes it."""
+    client = app.server.test_client()
+    client.get("/")
+    body = {
+        "output": f"{overview.HEADLINE}.children",
+        "outputs": {"id": overview.HEADLINE, "property": "children"},
+        "inputs": [{"id": ids.FILTERS, "property": "data", "value": SELECTION}],
+        "changedPropIds": [f"{ids.FILTERS}.data"],
+        "state": [],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    text = json.dumps(response.get_json(), ensure_ascii=False)
+    assert "₱1,500,000.50" in text
+
+
+# ---------------------------------------------------------------------------------- the overview
+def test_headline(home):
+    text = text_of(overview.headline(EVERYTHING, home))
+    for expected in (
+        "Approved budget ₱22.5M ₱22,450,000.50",
+        "PPAs 8",
+        "Obligations ₱13.7M ₱13,650,000.25",
+        "Obligation rate 71.8% obligations ÷ allocations",
+        "Disbursement rate 60.1%",
+    ):
+        assert expected in text
+
+
+def test_headline_filtered(home):
+    text = text_of(overview.headline(SELECTION, home))
+    assert "Approved budget ₱1.50M ₱1,500,000.50" in text
+    assert "PPAs 1" in text
+    assert "Obligation rate 25.0%" in text
+    assert "Disbursement rate 0.0%" in text
+
+
+def test_headline_division_by_zero(home):
+    text = text_of(overview.headline({"moa": ["MAFAR"]}, home))
+    assert "Obligation rate — obligations ÷ allocations" in text
+    assert "Disbursement rate — disbursements ÷ obligations" in text
+
+
+def test_callbacks_wait_for_the_shell(home):
+    for _output, callback in overview.CALLBACKS:
+        with pytest.raises(PreventUpdate):
+            callback(None, home)
+
+
+def test_sector_figure(home):
+    fig = overview.sector_figure({"fiscal_year": [2024]}, home)
+    assert isinstance(fig, go.Figure)
+    assert list(fig.data[0].y) == ["Social"]
+    assert fig.data[0].customdata[0][0] == "₱8,000,000.00"
+
+
+def test_moa_figure(home):
+    fig = overview.moa_figure({"sector": ["social"]}, home)
+    assert list(fig.data[0].y) == ["MBHTE", "MOH"]
+    assert [c[1] for c in fig.data[0].customdata] == ["₱5,000,000.00", "₱4,500,000.50"]
+
+
+def test_trend_figure(home):
+    fig = overview.trend_figure({"moa": ["MPW"]}, home)
+    assert list(fig.data[0].x) == ["2025"]
+    assert [t.customdata[0][0] for t in fig.data] == ["₱12,000,000.00", "₱6,000,000.00", "₱3,000,000.00"]
+
+
+def test_ppa_table(home):
+    text = text_of(overview.ppa_table({"fiscal_year": [2024], "moa": ["MOH"]}, home))
+    assert "Medical missions for OBCs in Region IX MOH Social 2024 ₱2,000,000.00 0% Ongoing" in text
+    assert "Barangay health station upgrades MOH Social 2024 ₱1,000,000.00 100% Completed" in text
+    assert text.index("Medical missions") < text.index("Barangay health")
+    assert "Madaris" not in text
+
+
+def test_ppa_table_empty(home):
+    assert text_of(overview.ppa_table({"fiscal_year": [1999]}, home)) == "No PPAs match these filters"
+
+
+def test_hostile_filter_values_show_nothing(home):
+    hostile = {"moa": ["x' OR 1=1 --"]}
+    assert "PPAs 0" in text_of(overview.headline(hostile, home))
+    assert overview.sector_figure(hostile, home).data == ()
+
+
+# ------------------------------------------------------------------------------------- the shell
+def test_a_link_reproduces_the_view(app, home):
+    search = "?fiscal_year=2025&moa=MOH&sector=social"
+    out = sync_filters(home, None, search, [], [], [])
+    assert (out["fiscal_years"], out["moas"], out["sectors"]) == ([2025], ["MOH"], ["social"])
+    assert out["filters"] == SELECTION
+    assert out["search"] is no_update  # already canonical
+    assert [o["value"] for o in out["fiscal_year_options"]] == [2025, 2024]
+    assert out["moa_options"][2] == {"label": "MOH — Ministry of Health", "value": "MOH"}
+    assert [o["label"] for o in out["sector_options"]] == ["Economic", "Infrastructure", "Social", "Unspecified"]
+    assert out["as_of"].endswith("PHT")
+    assert out["alert_open"] is False
+    # and the page shows that view
+    assert "₱1,500,000.50" in text_of(overview.headline(out["filters"], home))
+
+
+def test_unknown_values_in_a_link_are_dropped(app, home):
+    out = sync_filters(
+        home, ids.URL, "?fiscal_year=1999&fiscal_year=2024&moa=x'%20OR%201%3D1%20--&sector=social", [], [], []
+    )
+    assert out["filters"] == {"fiscal_year": [2024], "moa": [], "sector": ["social"]}
+    assert (out["fiscal_years"], out["moas"], out["sectors"]) == ([2024], [], ["social"])
+    # the URL is not rewritten on load (that would trap the back button); the next filter change rewrites it
+    assert out["search"] is no_update
+
+
+def test_a_link_in_another_order_is_left_alone(app, home):
+    out = sync_filters(home, None, "?sector=social&fiscal_year=2025", [], [], [])
+    assert out["filters"] == {"fiscal_year": [2025], "moa": [], "sector": ["social"]}
+    assert out["search"] is no_update
+
+
+def test_no_query_string_selects_everything(app, home):
+    out = sync_filters(home, None, "", None, None, None)
+    assert out["filters"] == EVERYTHING
+    assert out["search"] is no_update
+
+
+def test_changing_a_dropdown_rewrites_the_url(app, home):
+    out = sync_filters(home, ids.FISCAL_YEAR, "", [2024], [], [])
+    assert out["search"] == "?fiscal_year=2024"
+    assert out["filters"] == {"fiscal_year": [2024], "moa": [], "sector": []}
+    # the dropdowns keep what the user chose; options and freshness are not re-read
+    assert out["fiscal_years"] is no_update
+    assert out["moa_options"] is no_update
+    assert out["as_of"] is no_update
+
+    out = sync_filters(home, ids.MOA, "?fiscal_year=2024", [2024], ["MOH", "MBHTE"], ["social"])
+    assert out["search"] == "?fiscal_year=2024&moa=MOH&moa=MBHTE&sector=social"
+
+
+def test_clear_filters(app, home):
+    out = sync_filters(home, ids.CLEAR, "?fiscal_year=2024", [2024], ["MOH"], [])
+    assert (out["fiscal_years"], out["moas"], out["sectors"]) == ([], [], [])
+    assert out["search"] == ""
+    assert out["filters"] == EVERYTHING
+
+
+def test_no_warehouse_yet(empty_home):
+    create_app(empty_home)
+    out = sync_filters(empty_home, None, "?fiscal_year=2025", [], [], [])
+    assert out["filters"] is None  # the pages wait (PreventUpdate) instead of failing
+    assert out["alert_open"] is True
+    assert "oobc demo" in out["alert"]
+    assert out["fiscal_year_options"] == []
+
+
+def test_nav_links_keep_the_query_string(app):
+    hrefs, active = nav_state("/", "?fiscal_year=2025", ["/", "/gaps"])
+    assert hrefs == ["/?fiscal_year=2025", "/gaps?fiscal_year=2025"]
+    assert active == [True, False]
+    hrefs, active = nav_state("/gaps", "", ["/", "/gaps"])
+    assert hrefs == ["/", "/gaps"]
+    assert active == [False, True]

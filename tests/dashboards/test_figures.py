@@ -1,0 +1,152 @@
+"""Figures and display rows made from the queries' frames on the tiny warehouse."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+
+from dashboards import figures, queries
+from dashboards.filters import Filters
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+
+
+def _figure(fig: go.Figure) -> dict:
+    """The figure as the browser receives it."""
+    return fig.to_plotly_json()
+
+
+def test_sector_bar(con):
+    fig = figures.sector_bar(queries.budget_by_sector(con, Filters()))
+    (bar,) = fig.data
+    assert bar.orientation == "h"
+    assert list(bar.y) == ["Infrastructure", "Social", "Economic", "Unspecified"]
+    assert list(bar.x) == pytest.approx([12.0, 9.5000005, 0.7, 0.25])  # ₱ millions
+    assert list(bar.text) == ["₱12.0M", "₱9.50M", "₱700K", "₱250K"]
+    assert [c[0] for c in bar.customdata] == ["₱12,000,000.00", "₱9,500,000.50", "₱700,000.00", "₱250,000.00"]
+    assert [c[1] for c in bar.customdata] == ["2", "4", "1", "1"]
+    assert fig.layout.xaxis.title.text == "Approved budget (₱ millions)"
+    assert fig.layout.title.text == figures.SECTOR_TITLE
+    assert fig.layout.yaxis.autorange == "reversed"  # largest at the top
+
+
+def test_moa_bar_top_n(con):
+    fig = figures.moa_bar(queries.budget_by_moa(con, Filters(), limit=2))
+    (bar,) = fig.data
+    assert list(bar.y) == ["MPW", "MBHTE"]
+    assert list(bar.x) == pytest.approx([12.0, 5.0])
+    assert fig.layout.title.text == "Approved budget by MOA: top 2 of 4"
+    assert bar.customdata[0][0] == "Ministry of Public Works"
+    assert bar.customdata[0][1] == "₱12,000,000.00"
+
+
+def test_moa_bar_all_shown(con):
+    fig = figures.moa_bar(queries.budget_by_moa(con, Filters(fiscal_years=(2024,))))
+    assert fig.layout.title.text == figures.MOA_TITLE
+    assert list(fig.data[0].y) == ["MBHTE", "MOH"]
+    assert list(fig.data[0].text) == ["₱5.00M", "₱3.00M"]
+
+
+def test_year_trend(con):
+    fig = figures.year_trend(queries.budget_by_year(con, Filters()))
+    assert [t.name for t in fig.data] == ["Approved budget", "Obligations", "Disbursements"]
+    for trace in fig.data:
+        assert list(trace.x) == ["2024", "2025", "No FY"]
+    budget, obligations, disbursements = fig.data
+    assert list(budget.y) == pytest.approx([8.0, 14.2000005, 0.25])
+    assert list(obligations.y) == pytest.approx([7.4, 6.25000025, 0.0])
+    assert list(disbursements.y) == pytest.approx([5.2, 3.0, 0.0])
+    assert [c[0] for c in obligations.customdata] == ["₱7,400,000.00", "₱6,250,000.25", "₱0.00"]
+    assert fig.layout.yaxis.title.text == "Amount (₱ millions)"
+    assert fig.layout.barmode == "group"
+
+
+@pytest.mark.parametrize(
+    ("make", "query", "title"),
+    [
+        (figures.sector_bar, queries.budget_by_sector, figures.SECTOR_TITLE),
+        (figures.moa_bar, queries.budget_by_moa, figures.MOA_TITLE),
+        (figures.year_trend, queries.budget_by_year, figures.TREND_TITLE),
+    ],
+)
+def test_empty_selection_says_so(con, make, query, title):
+    fig = make(query(con, Filters(fiscal_years=(1999,))))
+    assert fig.data == ()
+    assert fig.layout.title.text == title
+    assert fig.layout.annotations[0].text == "No PPAs match these filters"
+
+
+def test_figures_serialise(con):
+    """The figures go through plotly's JSON encoder (no Decimal left in them)."""
+    for fig in (
+        figures.sector_bar(queries.budget_by_sector(con, Filters())),
+        figures.moa_bar(queries.budget_by_moa(con, Filters())),
+        figures.year_trend(queries.budget_by_year(con, Filters())),
+    ):
+        assert fig.to_json()
+
+
+# ------------------------------------------------------------------------------------ headline tiles
+def test_headline_tiles(con):
+    tiles = {t.key: t for t in figures.headline_tiles(queries.headline(con, Filters()))}
+    assert (tiles["budget"].value, tiles["budget"].detail) == ("₱22.5M", "₱22,450,000.50")
+    assert tiles["ppas"].value == "8"
+    assert (tiles["allocations"].value, tiles["allocations"].detail) == ("₱19.0M", "₱19,000,000.00")
+    assert (tiles["obligations"].value, tiles["obligations"].detail) == ("₱13.7M", "₱13,650,000.25")
+    assert (tiles["disbursements"].value, tiles["disbursements"].detail) == ("₱8.20M", "₱8,200,000.00")
+    assert tiles["obligation_rate"].value == "71.8%"
+    assert tiles["obligation_rate"].detail == "obligations ÷ allocations"
+    assert tiles["disbursement_rate"].value == "60.1%"
+    assert tiles["disbursement_rate"].detail == "disbursements ÷ obligations"
+    assert "— when nothing is allocated" in tiles["obligation_rate"].definition
+    assert [t.label for t in tiles.values()] == [
+        "Approved budget",
+        "PPAs",
+        "Allocations",
+        "Obligations",
+        "Disbursements",
+        "Obligation rate",
+        "Disbursement rate",
+    ]
+
+
+def test_headline_tiles_division_by_zero(con):
+    tiles = {t.key: t for t in figures.headline_tiles(queries.headline(con, Filters(moas=("MAFAR",))))}
+    assert tiles["budget"].value == "₱700K"
+    assert tiles["allocations"].value == "₱0"
+    assert tiles["obligation_rate"].value == "—"
+    assert tiles["disbursement_rate"].value == "—"
+
+
+# ------------------------------------------------------------------------------------------- tables
+def test_ppa_rows(con):
+    rows = figures.ppa_rows(queries.top_ppas(con, Filters()))
+    assert rows[0] == {
+        "ppa_id": "5",
+        "title": "Farm-to-market road, Zamboanga Sibugay",
+        "moa": "MPW",
+        "moa_name": "Ministry of Public Works",
+        "sector": "Infrastructure",
+        "fiscal_year": "2025",
+        "budget": "₱8,000,000.00",
+        "progress": "50%",
+        "status": "Ongoing",
+    }
+    women = next(r for r in rows if r["ppa_id"] == "4")
+    assert women["budget"] == "₱1,500,000.50"
+    last = rows[-1]
+    assert (last["sector"], last["fiscal_year"], last["status"]) == ("Unspecified", "No FY", "Planning")
+    assert {c.key for c in figures.PPA_COLUMNS} <= set(rows[0])
+
+
+def test_figures_queries_and_formatting_never_import_dash():
+    code = (
+        "import sys\n"
+        "import dashboards.figures, dashboards.queries, dashboards.formatting, dashboards.filters\n"
+        "assert not [m for m in sys.modules if m == 'dash' or m.startswith('dash.')], 'dash was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=CHECKOUT, check=True)
