@@ -7,53 +7,35 @@ Selenium never downloads anything here: the browser and its driver are Debian's 
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import dash
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
 
 from dashboards.app import create_app
+from tests.browser import chrome, free_port, require_chromium, severe_console_entries
 from tests.dashboards.tiny_warehouse import published_home
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-        reason=f"needs Debian's chromium and chromium-driver ({CHROMIUM}, {CHROMEDRIVER})",
-    ),
-]
-
-if CHROMIUM.exists() and CHROMEDRIVER.exists():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
+pytestmark = pytest.mark.browser
 
 WAIT = 20  # seconds
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
 def _serving(app: dash.Dash) -> Iterator[str]:
     """Serve ``app`` on a free local port from a background thread; yield its base URL."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    port = _free_port()
+    port = free_port()
     server = make_server("127.0.0.1", port, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="dashboard", daemon=True)
     thread.start()
@@ -81,50 +63,44 @@ def dev_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-        "--window-size=1440,1000",
-    ):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    require_chromium()
+    driver = chrome(tmp_path_factory.mktemp("chromium-profile"))
     try:
         yield driver
     finally:
         driver.quit()
 
 
-def _severe(driver: webdriver.Chrome) -> list[dict]:
-    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+def _wait(driver: WebDriver) -> WebDriverWait:
+    """A wait that retries when Dash replaced the element it was looking at."""
+    return WebDriverWait(driver, WAIT, ignored_exceptions=(StaleElementReferenceException,))
 
 
-def _tile(driver: webdriver.Chrome, key: str) -> str:
-    return driver.find_element(By.CSS_SELECTOR, f'.kpi-value[data-kpi="{key}"]').text
+def _tile(driver: WebDriver, key: str) -> str | None:
+    """The headline's text, read in one step in the page (Dash may re-render it at any moment)."""
+    return driver.execute_script(
+        "const el = document.querySelector(`.kpi-value[data-kpi='${arguments[0]}']`);"
+        "return el ? el.innerText.trim() : null;",
+        key,
+    )
 
 
-def _wait_for_tile(driver: webdriver.Chrome, key: str, text: str) -> None:
-    WebDriverWait(driver, WAIT).until(
-        lambda d: d.find_elements(By.CSS_SELECTOR, ".kpi-value") and _tile(d, key) == text,
+def _wait_for_tile(driver: WebDriver, key: str, text: str) -> None:
+    _wait(driver).until(
+        lambda d: _tile(d, key) == text,
         message=f"headline {key!r} never read {text!r}",
     )
 
 
-def _wait_for_rows(driver: webdriver.Chrome, count: int) -> None:
-    WebDriverWait(driver, WAIT).until(
+def _wait_for_rows(driver: WebDriver, count: int) -> None:
+    _wait(driver).until(
         lambda d: len(d.find_elements(By.CSS_SELECTOR, "#overview-ppas tbody tr")) == count,
         message=f"the PPA table never showed {count} rows",
     )
 
 
-def _box(driver: webdriver.Chrome, element_id: str) -> dict:
+def _box(driver: WebDriver, element_id: str) -> dict:
     return driver.execute_script(
         "const r = document.getElementById(arguments[0]).closest('.card').getBoundingClientRect();"
         "return {top: r.top, bottom: r.bottom, height: r.height};",
@@ -132,14 +108,14 @@ def _box(driver: webdriver.Chrome, element_id: str) -> dict:
     )
 
 
-def _wait_for_charts(driver: webdriver.Chrome) -> None:
+def _wait_for_charts(driver: WebDriver) -> None:
     """Every chart drawn, inside its own card: no card collapses under its chart onto the next row."""
     charts = ("overview-sector", "overview-trend", "overview-moa")
-    WebDriverWait(driver, WAIT).until(
+    _wait(driver).until(
         lambda d: all(d.find_elements(By.CSS_SELECTOR, f"#{c} .main-svg") for c in charts),
         message="the charts were never drawn",
     )
-    WebDriverWait(driver, WAIT).until(
+    _wait(driver).until(
         lambda d: all(_box(d, c)["height"] > 250 for c in charts),
         message="a chart card has no height",
     )
@@ -148,14 +124,14 @@ def _wait_for_charts(driver: webdriver.Chrome) -> None:
     assert _box(driver, "overview-moa")["bottom"] <= _box(driver, "overview-ppas")["top"]
 
 
-def _navbar_links(base_url: str, driver: webdriver.Chrome) -> list:
+def _navbar_links(base_url: str, driver: WebDriver) -> list:
     driver.get(base_url + "/")
-    return WebDriverWait(driver, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".app-navbar .nav-link"))
+    return _wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".app-navbar .nav-link"))
 
 
-def _choose(driver: webdriver.Chrome, dropdown_id: str, label: str) -> None:
+def _choose(driver: WebDriver, dropdown_id: str, label: str) -> None:
     driver.find_element(By.ID, dropdown_id).click()
-    option = WebDriverWait(driver, WAIT).until(
+    option = _wait(driver).until(
         ec.element_to_be_clickable((By.XPATH, f"//*[@role='option'][.//*[normalize-space(text())='{label}']]"))
     )
     option.click()
@@ -176,7 +152,7 @@ def test_overview_loads_and_filters(base_url, browser):
     _wait_for_tile(browser, "budget", "₱14.2M")
     assert _tile(browser, "ppas") == "4"
     _wait_for_rows(browser, 4)
-    WebDriverWait(browser, WAIT).until(lambda d: urlsplit(d.current_url).query == "fiscal_year=2025")
+    _wait(browser).until(lambda d: urlsplit(d.current_url).query == "fiscal_year=2025")
     trend_labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#overview-trend .xtick text")]
     assert trend_labels == ["2025"]
 
@@ -185,7 +161,7 @@ def test_overview_loads_and_filters(base_url, browser):
     _wait_for_tile(browser, "budget", "₱22.5M")
     assert urlsplit(browser.current_url).query == ""
 
-    assert _severe(browser) == []
+    assert severe_console_entries(browser) == []
 
 
 def test_a_link_reproduces_a_view(base_url, browser):
@@ -200,8 +176,8 @@ def test_a_link_reproduces_a_view(base_url, browser):
 
     browser.find_element(By.ID, "shell-clear").click()
     _wait_for_tile(browser, "budget", "₱22.5M")
-    WebDriverWait(browser, WAIT).until(lambda d: urlsplit(d.current_url).query == "")
-    assert _severe(browser) == []
+    _wait(browser).until(lambda d: urlsplit(d.current_url).query == "")
+    assert severe_console_entries(browser) == []
 
 
 def test_division_by_zero_reads_as_a_dash(base_url, browser):
@@ -209,7 +185,7 @@ def test_division_by_zero_reads_as_a_dash(base_url, browser):
     _wait_for_tile(browser, "budget", "₱700K")
     assert _tile(browser, "obligation_rate") == "—"
     assert _tile(browser, "disbursement_rate") == "—"
-    assert _severe(browser) == []
+    assert severe_console_entries(browser) == []
 
 
 def test_every_page_opens_without_console_errors(base_url, browser):
@@ -218,8 +194,8 @@ def test_every_page_opens_without_console_errors(base_url, browser):
     assert paths and navbar
     for path in paths:
         browser.get(base_url + path)
-        WebDriverWait(browser, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#_pages_content > *"))
-        WebDriverWait(browser, WAIT).until(
+        _wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#_pages_content > *"))
+        _wait(browser).until(
             lambda d: (
                 "Data as of" in d.find_element(By.CSS_SELECTOR, ".app-footer").text
                 and "—" not in d.find_element(By.ID, "shell-as-of").text
@@ -229,15 +205,15 @@ def test_every_page_opens_without_console_errors(base_url, browser):
             urlsplit(a.get_attribute("href")).path for a in browser.find_elements(By.CSS_SELECTOR, ".nav-link.active")
         ]
         assert active == ([path] if path in navbar else []), path
-        assert _severe(browser) == [], path
+        assert severe_console_entries(browser) == [], path
 
 
 def test_an_unknown_address(base_url, browser):
     browser.get(base_url + "/no-such-page?fiscal_year=2025")
-    WebDriverWait(browser, WAIT).until(lambda d: "Page not found" in d.find_element(By.ID, "_pages_content").text)
+    _wait(browser).until(lambda d: "Page not found" in d.find_element(By.ID, "_pages_content").text)
     browser.find_element(By.LINK_TEXT, "Go to the executive overview").click()
     _wait_for_tile(browser, "budget", "₱22.5M")
-    assert _severe(browser) == []
+    assert severe_console_entries(browser) == []
 
 
 def test_component_properties_are_valid(dev_url, browser):
@@ -245,14 +221,14 @@ def test_component_properties_are_valid(dev_url, browser):
     for query in ("", "?fiscal_year=2025&moa=MOH&sector=social", "?moa=MAFAR", "?fiscal_year=1999"):
         for page in dash.page_registry.values():
             browser.get(dev_url + page["path"] + query)
-            WebDriverWait(browser, WAIT).until(
+            _wait(browser).until(
                 lambda d: "—" not in d.find_element(By.ID, "shell-as-of").text,
                 message="the shell never read the warehouse",
             )
-            WebDriverWait(browser, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#_pages_content > *"))
-            WebDriverWait(browser, WAIT).until(
+            _wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#_pages_content > *"))
+            _wait(browser).until(
                 lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading]"),
                 message="callbacks never settled",
             )
             assert browser.find_elements(By.CSS_SELECTOR, ".dash-fe-error__title") == []
-            assert _severe(browser) == [], page["path"] + query
+            assert severe_console_entries(browser) == [], page["path"] + query
