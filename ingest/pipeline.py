@@ -170,6 +170,15 @@ def refresh(
     state = StateStore(home.state_url)
     run_id = new_run_id()
     state.start_refresh(run_id, command)
+    log_file = (home.logs_dir / f"{command.replace(' ', '-')}-{run_id}.log").open("w", encoding="utf-8")
+    terminal = say
+
+    def say(line: str) -> None:  # every line goes to the run's log file, and to the terminal if asked
+        log_file.write(line + "\n")
+        log_file.flush()
+        if terminal:
+            terminal(line)
+
     timer = StepTimer()
     build = new_build_path(home)
     loads: list[TableOutcome] = []
@@ -182,8 +191,7 @@ def refresh(
         try:
             for source in sources:
                 with timer.step(f"ingest {source['name']}"):
-                    if say:
-                        say(f"ingesting source {source['name']} ({source['kind']})")
+                    say(f"ingesting source {source['name']} ({source['kind']})")
                     _drop_source_tables(con)
                     loads += _ingest_source(source, con, run_id, state, progress)
             with timer.step("record run history"):
@@ -198,8 +206,14 @@ def refresh(
     except BaseException as exc:
         for p in (build, build.with_suffix(".duckdb.wal"), build.with_suffix(".duckdb.done")):
             p.unlink(missing_ok=True)
+        say(f"failed: {type(exc).__name__}: {exc}")
+        log_file.close()
         state.finish_refresh(run_id, "failed", timer.steps, error=f"{type(exc).__name__}: {exc}")
         raise
+    for step in timer.steps:
+        say(f"{step['step']}: {step['seconds']:.2f}s {step['status']}")
+    say(f"published {build}")
+    log_file.close()
     state.finish_refresh(run_id, "succeeded", timer.steps, warehouse_file=str(build))
     return RefreshResult(run_id, build, timer.steps, loads)
 

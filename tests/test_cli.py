@@ -113,6 +113,11 @@ def test_ingest_build_publish_and_query(tmp_path: Path, tiny_sqlite: str) -> Non
     with StateStore(home.state_url).engine.connect() as conn:
         statuses = [r.status for r in conn.execute(refresh_run.select().order_by(refresh_run.c.started_at))]
     assert statuses == ["succeeded", "failed"]
+    # each run leaves its log under OOBC_HOME/logs
+    logs = sorted(home.logs_dir.glob("ingest-obcms-*.log"), key=lambda p: p.stat().st_mtime)
+    assert len(logs) == 2
+    assert "published" in logs[0].read_text() and "dbt build" in logs[0].read_text()
+    assert "table mana_need is missing" in logs[1].read_text()
 
 
 @pytest.mark.dbt

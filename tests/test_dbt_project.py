@@ -931,18 +931,11 @@ def test_funding_totals_and_blank_codes(built_warehouse):
 
 # ------------------------------------------------------------------------- the generated demo warehouse
 @pytest.fixture
-def demo_warehouse(request) -> Path:
+def demo_warehouse(demo_home) -> Path:
     """The published warehouse of the shared demo home (full pipeline, dbt build included)."""
-    demo = pytest.importorskip("ingest.demo", reason="the demo generator is not available")
-    if not hasattr(demo, "generate"):
-        pytest.skip("the demo generator is not available")
     from ingest.warehouse import published_path
 
-    try:
-        home = request.getfixturevalue("demo_home")
-    except pytest.FixtureLookupError:
-        pytest.skip("no demo_home fixture")
-    return published_path(home)
+    return published_path(demo_home)
 
 
 @pytest.mark.dbt

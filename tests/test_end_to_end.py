@@ -6,8 +6,14 @@ Decimals in Python) and must equal what the marts say, to the centavo.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+import urllib.request
 from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +22,7 @@ from ingest import obcms_schema as s
 from ingest.home import Home
 from ingest.obcms_schema import PII_COLUMNS
 from ingest.warehouse import read_only
+from tests.browser import chrome, free_port, require_chromium, severe_console_entries
 
 pytestmark = pytest.mark.dbt
 
@@ -50,12 +57,14 @@ def test_ppa_count_and_budget_reconcile_from_source_to_marts(demo_home: Home) ->
             by_year[fiscal_year] += budget or Decimal(0)
     with read_only(demo_home) as con:
         assert con.execute("select count(*) from dim_ppa").fetchall()[0][0] == len(source)
-        marts = dict(con.execute(
-            "select fiscal_year, sum(budget_allocation) from rpt_executive_summary group by 1"
-        ).fetchall())
-        dim = dict(con.execute(
-            "select fiscal_year, sum(budget_allocation) from dim_ppa where fiscal_year is not null group by 1"
-        ).fetchall())
+        marts = dict(
+            con.execute("select fiscal_year, sum(budget_allocation) from rpt_executive_summary group by 1").fetchall()
+        )
+        dim = dict(
+            con.execute(
+                "select fiscal_year, sum(budget_allocation) from dim_ppa where fiscal_year is not null group by 1"
+            ).fetchall()
+        )
     assert marts == dict(by_year) == dim
     assert set(marts) >= {2023, 2024, 2025, 2026}
 
@@ -83,9 +92,9 @@ def test_population_reconciles_from_source_to_geography(demo_home: Home) -> None
         regions_total = con.execute(
             "select sum(population_total) from dim_geography where level = 'region'"
         ).fetchall()[0][0]
-        per_province = dict(con.execute(
-            "select province_id, population_total from dim_geography where level = 'province'"
-        ).fetchall())
+        per_province = dict(
+            con.execute("select province_id, population_total from dim_geography where level = 'province'").fetchall()
+        )
     assert per_province == {pid: pop for pid, pop in provinces}
     assert regions_total == sum(pop for _, pop in provinces)
 
@@ -94,3 +103,80 @@ def test_no_pii_column_anywhere_in_the_warehouse(demo_home: Home) -> None:
     with read_only(demo_home) as con:
         columns = {r[0] for r in con.execute("select column_name from information_schema.columns").fetchall()}
     assert not columns & PII_COLUMNS
+
+
+# ------------------------------------------------------------------- served by `oobc serve`, in a browser
+@pytest.fixture(scope="module")
+def served(demo_home: Home) -> Iterator[str]:
+    """The dashboard as `oobc serve` runs it, in its own process, on a free local port."""
+    port = free_port()
+    exe = Path(sys.executable).with_name("oobc")
+    log = demo_home.logs_dir / "serve-test.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [str(exe), "--home", str(demo_home.root), "serve", "--port", str(port)], stdout=out, stderr=out
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"`oobc serve` did not start: {log.read_text()}") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.mark.browser
+def test_served_dashboard_shows_the_marts_figures_and_follows_a_filter(
+    served: str, demo_home: Home, tmp_path: Path
+) -> None:
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from dashboards import formatting as fmt
+
+    require_chromium()
+    with read_only(demo_home) as con:
+        all_ppas, all_budget = con.execute("select count(*), sum(budget_allocation) from dim_ppa").fetchall()[0]
+        ppas_2025, budget_2025 = con.execute(
+            "select count(*), sum(budget_allocation) from dim_ppa where fiscal_year = 2025"
+        ).fetchall()[0]
+
+    driver = chrome(tmp_path / "profile")
+    wait = WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException,))
+
+    def tile(key: str) -> str | None:
+        return driver.execute_script(
+            "const el = document.querySelector(`.kpi-value[data-kpi='${arguments[0]}']`);"
+            "return el ? el.innerText.trim() : null;",
+            key,
+        )
+
+    try:
+        driver.get(served + "/")
+        wait.until(lambda d: tile("ppas") == fmt.count(all_ppas), message="the PPA count never matched dim_ppa")
+        assert tile("budget") == fmt.peso_short(all_budget)
+
+        driver.find_element(By.ID, "shell-fiscal-year").click()
+        wait.until(
+            ec.element_to_be_clickable((By.XPATH, "//*[@role='option'][.//*[normalize-space(text())='2025']]"))
+        ).click()
+        driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+
+        wait.until(lambda d: tile("ppas") == fmt.count(ppas_2025), message="the page did not follow the filter")
+        assert tile("budget") == fmt.peso_short(budget_2025)
+        wait.until(lambda d: "fiscal_year=2025" in d.current_url)
+        assert severe_console_entries(driver) == []
+    finally:
+        driver.quit()
