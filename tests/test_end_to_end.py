@@ -148,7 +148,13 @@ def test_served_dashboard_shows_the_marts_figures_and_follows_a_filter(
 
     require_chromium()
     with read_only(demo_home) as con:
-        all_ppas, all_budget = con.execute("select count(*), sum(budget_allocation) from dim_ppa").fetchall()[0]
+        # The headline summarises rpt_executive_summary: PPAs that have a fiscal year.
+        all_ppas, all_budget = con.execute(
+            "select sum(ppa_count), sum(budget_allocation) from rpt_executive_summary"
+        ).fetchall()[0]
+        assert (all_ppas, all_budget) == con.execute(
+            "select count(*), sum(coalesce(budget_allocation, 0)) from dim_ppa where fiscal_year is not null"
+        ).fetchall()[0]
         ppas_2025, budget_2025 = con.execute(
             "select count(*), sum(budget_allocation) from dim_ppa where fiscal_year = 2025"
         ).fetchall()[0]
