@@ -37,8 +37,9 @@ def db(small: tuple[Path, dict[str, int]]) -> sqlite3.Connection:
 
 def _dump(path: Path) -> dict[str, list[tuple]]:
     with sqlite3.connect(path) as con:
-        return {t.name: con.execute(f'SELECT * FROM "{t.name}" ORDER BY rowid').fetchall()
-                for t in s.metadata.sorted_tables}
+        return {
+            t.name: con.execute(f'SELECT * FROM "{t.name}" ORDER BY rowid').fetchall() for t in s.metadata.sorted_tables
+        }
 
 
 def _values(db: sqlite3.Connection, table: str, column: str) -> set:
@@ -82,8 +83,10 @@ def test_generating_again_replaces_the_tables(tmp_path: Path) -> None:
     generate(f"sqlite:///{path}", scale=0.05, seed=1)
     counts = generate(f"sqlite:///{path}", scale=0.02, seed=1)
     with sqlite3.connect(path) as con:
-        assert con.execute("SELECT count(*) FROM monitoring_monitoringentry").fetchone()[0] == counts[
-            "monitoring_monitoringentry"]
+        assert (
+            con.execute("SELECT count(*) FROM monitoring_monitoringentry").fetchone()[0]
+            == counts["monitoring_monitoringentry"]
+        )
 
 
 def test_bad_arguments_are_refused(tmp_path: Path) -> None:
@@ -102,11 +105,24 @@ def test_every_table_is_filled_at_a_tiny_scale(small: tuple[Path, dict[str, int]
 def test_counts_grow_linearly_with_the_scale(tmp_path: Path) -> None:
     _, a = _generate(tmp_path, "a", 0.2)
     _, b = _generate(tmp_path, "b", 0.4)
-    for table in ("monitoring_monitoringentry", "mana_need", "mana_needvote", "common_work_item",
-                  "monitoring_monitoringentryfunding", "communities_obc_community"):
+    for table in (
+        "monitoring_monitoringentry",
+        "mana_need",
+        "mana_needvote",
+        "common_work_item",
+        "monitoring_monitoringentryfunding",
+        "communities_obc_community",
+    ):
         assert 1.6 < b[table] / a[table] < 2.5, (table, a[table], b[table])
-    for table in ("common_region", "common_province", "common_municipality", "common_barangay",
-                  "coordination_organization", "mana_needscategory", "monitoring_outcomeindicator"):
+    for table in (
+        "common_region",
+        "common_province",
+        "common_municipality",
+        "common_barangay",
+        "coordination_organization",
+        "mana_needscategory",
+        "monitoring_outcomeindicator",
+    ):
         assert a[table] == b[table]
 
 
@@ -124,39 +140,42 @@ def test_scale_one_is_about_oobcs_real_size(tmp_path: Path) -> None:
 
 
 # -------------------------------------------------------------------------------------------- coverage
-@pytest.mark.parametrize(("table", "column", "expected"), [
-    ("monitoring_monitoringentry", "category", set(ch.PPA_CATEGORY)),
-    ("monitoring_monitoringentry", "status", set(ch.PPA_STATUS)),
-    ("monitoring_monitoringentry", "approval_status", set(ch.PPA_APPROVAL_STATUS)),
-    ("monitoring_monitoringentry", "priority", set(ch.PPA_PRIORITY)),
-    ("monitoring_monitoringentry", "sector", {*ch.PPA_SECTOR, ""}),
-    ("monitoring_monitoringentry", "funding_source", {*ch.FUNDING_SOURCE, ""}),
-    ("monitoring_monitoringentry", "appropriation_class", {*ch.APPROPRIATION_CLASS, ""}),
-    ("monitoring_monitoringentry", "request_status", {*ch.PPA_REQUEST_STATUS, ""}),
-    ("monitoring_monitoringentry", "request_source", {*ch.PPA_REQUEST_SOURCE, ""}),
-    ("monitoring_monitoringentry", "fiscal_year", {2023, 2024, 2025, 2026, None}),
-    ("monitoring_monitoringentryfunding", "tranche_type", set(ch.TRANCHE_TYPE)),
-    ("common_work_item", "work_type", set(ch.WORK_TYPE)),
-    ("common_work_item", "status", set(ch.WORK_STATUS)),
-    ("mana_need", "status", set(ch.NEED_STATUS)),
-    ("mana_need", "urgency_level", set(ch.NEED_URGENCY)),
-    ("mana_need", "feasibility", set(ch.NEED_FEASIBILITY)),
-    ("mana_need", "impact_severity", {1, 2, 3, 4, 5}),
-    ("mana_need", "submission_type", set(ch.NEED_SUBMISSION_TYPE)),
-    ("mana_needscategory", "sector", set(ch.NEEDS_CATEGORY_SECTOR)),
-    ("mana_assessment", "status", set(ch.ASSESSMENT_STATUS)),
-    ("mana_assessment", "assessment_level", set(ch.ASSESSMENT_LEVEL)),
-    ("communities_obc_community", "primary_ethnolinguistic_group", set(ch.ETHNOLINGUISTIC_GROUP)),
-    ("communities_obc_community", "estimated_poverty_incidence", set(ch.POVERTY_INCIDENCE)),
-    ("communities_obc_community", "is_deleted", {0, 1}),
-    ("common_municipality", "municipality_type", set(ch.MUNICIPALITY_TYPE)),
-    ("policy_tracking_policyrecommendation", "status", set(ch.POLICY_STATUS)),
-    ("monitoring_strategicgoal", "status", set(ch.STRATEGIC_GOAL_STATUS)),
-    ("monitoring_budgetscenario", "scenario_type", set(ch.SCENARIO_TYPE)),
-    ("monitoring_budgetscenario", "status", set(ch.SCENARIO_STATUS)),
-    ("monitoring_scenarioallocation", "status", set(ch.SCENARIO_ALLOCATION_STATUS)),
-    ("project_central_budgetceiling", "enforcement_level", set(ch.CEILING_ENFORCEMENT)),
-])
+@pytest.mark.parametrize(
+    ("table", "column", "expected"),
+    [
+        ("monitoring_monitoringentry", "category", set(ch.PPA_CATEGORY)),
+        ("monitoring_monitoringentry", "status", set(ch.PPA_STATUS)),
+        ("monitoring_monitoringentry", "approval_status", set(ch.PPA_APPROVAL_STATUS)),
+        ("monitoring_monitoringentry", "priority", set(ch.PPA_PRIORITY)),
+        ("monitoring_monitoringentry", "sector", {*ch.PPA_SECTOR, ""}),
+        ("monitoring_monitoringentry", "funding_source", {*ch.FUNDING_SOURCE, ""}),
+        ("monitoring_monitoringentry", "appropriation_class", {*ch.APPROPRIATION_CLASS, ""}),
+        ("monitoring_monitoringentry", "request_status", {*ch.PPA_REQUEST_STATUS, ""}),
+        ("monitoring_monitoringentry", "request_source", {*ch.PPA_REQUEST_SOURCE, ""}),
+        ("monitoring_monitoringentry", "fiscal_year", {2023, 2024, 2025, 2026, None}),
+        ("monitoring_monitoringentryfunding", "tranche_type", set(ch.TRANCHE_TYPE)),
+        ("common_work_item", "work_type", set(ch.WORK_TYPE)),
+        ("common_work_item", "status", set(ch.WORK_STATUS)),
+        ("mana_need", "status", set(ch.NEED_STATUS)),
+        ("mana_need", "urgency_level", set(ch.NEED_URGENCY)),
+        ("mana_need", "feasibility", set(ch.NEED_FEASIBILITY)),
+        ("mana_need", "impact_severity", {1, 2, 3, 4, 5}),
+        ("mana_need", "submission_type", set(ch.NEED_SUBMISSION_TYPE)),
+        ("mana_needscategory", "sector", set(ch.NEEDS_CATEGORY_SECTOR)),
+        ("mana_assessment", "status", set(ch.ASSESSMENT_STATUS)),
+        ("mana_assessment", "assessment_level", set(ch.ASSESSMENT_LEVEL)),
+        ("communities_obc_community", "primary_ethnolinguistic_group", set(ch.ETHNOLINGUISTIC_GROUP)),
+        ("communities_obc_community", "estimated_poverty_incidence", set(ch.POVERTY_INCIDENCE)),
+        ("communities_obc_community", "is_deleted", {0, 1}),
+        ("common_municipality", "municipality_type", set(ch.MUNICIPALITY_TYPE)),
+        ("policy_tracking_policyrecommendation", "status", set(ch.POLICY_STATUS)),
+        ("monitoring_strategicgoal", "status", set(ch.STRATEGIC_GOAL_STATUS)),
+        ("monitoring_budgetscenario", "scenario_type", set(ch.SCENARIO_TYPE)),
+        ("monitoring_budgetscenario", "status", set(ch.SCENARIO_STATUS)),
+        ("monitoring_scenarioallocation", "status", set(ch.SCENARIO_ALLOCATION_STATUS)),
+        ("project_central_budgetceiling", "enforcement_level", set(ch.CEILING_ENFORCEMENT)),
+    ],
+)
 def test_every_value_appears_and_nothing_else(db: sqlite3.Connection, table: str, column: str, expected: set) -> None:
     assert _values(db, table, column) == expected
 
@@ -174,8 +193,22 @@ def test_organisations_are_the_barmm_master_list_plus_partners(db: sqlite3.Conne
     assert len(bmoa) == 44  # 43 of the master list and BAGO
     assert {"OCM", "MBHTE", "MOH", "MPW", "OOBC", "BPDA", "WALI", "CAAB", "BAGO"} <= bmoa
     attached = {a for a, _, d in rows if d == "Attached to the Office of the Chief Minister"}
-    assert attached == {"BPDA", "BBOI", "BIO", "BICTO", "OSC", "OOBC", "BPA", "DAB", "BDI", "CSEA", "BWC", "BYC",
-                        "BCPCH", "BSC"}
+    assert attached == {
+        "BPDA",
+        "BBOI",
+        "BIO",
+        "BICTO",
+        "OSC",
+        "OOBC",
+        "BPA",
+        "DAB",
+        "BDI",
+        "CSEA",
+        "BWC",
+        "BYC",
+        "BCPCH",
+        "BSC",
+    }
     assert {t for _, t, _ in rows} >= {"bmoa", "lgu", "nga", "ngo", "donor"}
 
 
@@ -207,43 +240,81 @@ def test_ppa_shapes(db: sqlite3.Connection) -> None:
     t = "monitoring_monitoringentry"
     # MOA PPAs name their ministry; requests name the community that submitted them
     assert _one(db, f"SELECT count(*) FROM {t} WHERE category='moa_ppa' AND implementing_moa_id IS NULL") == 0
-    assert _one(db, f"SELECT count(*) FROM {t} WHERE category='obc_request' AND submitted_by_community_id IS NULL "
-                    "OR category='obc_request' AND submitted_to_organization_id IS NULL") == 0
+    assert (
+        _one(
+            db,
+            f"SELECT count(*) FROM {t} WHERE category='obc_request' AND submitted_by_community_id IS NULL "
+            "OR category='obc_request' AND submitted_to_organization_id IS NULL",
+        )
+        == 0
+    )
     assert _one(db, f"SELECT count(*) FROM {t} WHERE category='obc_request' AND request_status=''") == 0
     assert _one(db, f"SELECT count(*) FROM {t} WHERE category!='obc_request' AND request_status!=''") == 0
     # completed PPAs are at 100 %, planning ones have barely started
     assert _one(db, f"SELECT count(*) FROM {t} WHERE status='completed' AND progress < 50") == 0
     assert _one(db, f"SELECT max(progress) FROM {t} WHERE status='planning'") <= 20
     # coverage follows the hierarchy
-    assert _one(db, f"""SELECT count(*) FROM {t} m JOIN common_province p ON p.id = m.coverage_province_id
-                        WHERE p.region_id != m.coverage_region_id""") == 0
-    assert _one(db, f"""SELECT count(*) FROM {t} m JOIN common_municipality x ON x.id = m.coverage_municipality_id
-                        WHERE x.province_id != m.coverage_province_id""") == 0
-    frameworks = [json.loads(v) for (v,) in db.execute(f"SELECT outcome_framework FROM {t} "
-                                                       "WHERE outcome_framework IS NOT NULL")]
+    assert (
+        _one(
+            db,
+            f"""SELECT count(*) FROM {t} m JOIN common_province p ON p.id = m.coverage_province_id
+                        WHERE p.region_id != m.coverage_region_id""",
+        )
+        == 0
+    )
+    assert (
+        _one(
+            db,
+            f"""SELECT count(*) FROM {t} m JOIN common_municipality x ON x.id = m.coverage_municipality_id
+                        WHERE x.province_id != m.coverage_province_id""",
+        )
+        == 0
+    )
+    frameworks = [
+        json.loads(v) for (v,) in db.execute(f"SELECT outcome_framework FROM {t} WHERE outcome_framework IS NOT NULL")
+    ]
     assert all({"outcomes", "outputs"} <= set(f) for f in frameworks)
     targets = {type(x["target"]) for f in frameworks for x in f["outcomes"] + f["outputs"]}
     assert {str, int} <= targets
 
 
 def test_geography_populations_add_up(db: sqlite3.Connection) -> None:
-    assert _one(db, """SELECT count(*) FROM common_province p WHERE p.population_total !=
-                       (SELECT sum(population_total) FROM common_municipality m WHERE m.province_id = p.id)""") == 0
-    assert _one(db, """SELECT count(*) FROM common_municipality m WHERE m.population_total !=
-                       (SELECT sum(population_total) FROM common_barangay b WHERE b.municipality_id = m.id)""") == 0
+    assert (
+        _one(
+            db,
+            """SELECT count(*) FROM common_province p WHERE p.population_total !=
+                       (SELECT sum(population_total) FROM common_municipality m WHERE m.province_id = p.id)""",
+        )
+        == 0
+    )
+    assert (
+        _one(
+            db,
+            """SELECT count(*) FROM common_municipality m WHERE m.population_total !=
+                       (SELECT sum(population_total) FROM common_barangay b WHERE b.municipality_id = m.id)""",
+        )
+        == 0
+    )
     assert 15_000_000 < _one(db, "SELECT sum(population_total) FROM common_province") < 25_000_000
     assert _values(db, "common_region", "code") == {"IX", "X", "XI", "XII"}
     assert "IX-ZAMBOANGA-DEL-NORTE-DIPOLOG-CITY" in _values(db, "common_municipality", "code")
-    sulu = db.execute("SELECT r.code FROM common_province p JOIN common_region r ON r.id = p.region_id "
-                      "WHERE p.name = 'Sulu'").fetchone()
+    sulu = db.execute(
+        "SELECT r.code FROM common_province p JOIN common_region r ON r.id = p.region_id WHERE p.name = 'Sulu'"
+    ).fetchone()
     assert sulu == ("IX",)
     assert _one(db, "SELECT count(*) FROM common_barangay WHERE name = 'Poblacion'") == 282
 
 
 def test_communities_fit_their_barangays(db: sqlite3.Connection) -> None:
-    assert _one(db, """SELECT count(*) FROM communities_obc_community c JOIN common_barangay b ON b.id = c.barangay_id
+    assert (
+        _one(
+            db,
+            """SELECT count(*) FROM communities_obc_community c JOIN common_barangay b ON b.id = c.barangay_id
                        WHERE c.total_barangay_population != b.population_total
-                          OR c.estimated_obc_population >= c.total_barangay_population""") == 0
+                          OR c.estimated_obc_population >= c.total_barangay_population""",
+        )
+        == 0
+    )
     assert _one(db, "SELECT count(*) - count(DISTINCT barangay_id) FROM communities_obc_community") == 0
     assert _one(db, "SELECT count(*) FROM communities_obc_community WHERE is_deleted AND deleted_at IS NULL") == 0
 
@@ -264,12 +335,18 @@ def test_needs_scores_votes_and_links(db: sqlite3.Connection) -> None:
                          WHERE n.priority_score < 100""").fetchall()
     assert rows
     for u, sev, f, pop, w, score in rows:
-        raw = (Decimal(urgency[u]) + Decimal(sev) * 2 / 5 + Decimal(feasibility[f]) + min(Decimal(pop) / 1000, 2))
+        raw = Decimal(urgency[u]) + Decimal(sev) * 2 / 5 + Decimal(feasibility[f]) + min(Decimal(pop) / 1000, 2)
         expected = (raw / 4 * Decimal(str(w))).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
         assert Decimal(str(score)).quantize(Decimal("0.01")) == expected
     assert _one(db, "SELECT count(*) FROM mana_need WHERE priority_score > 900") > 0  # drag-and-drop scale
-    assert _one(db, """SELECT count(*) FROM mana_need n WHERE n.community_votes !=
-                       (SELECT coalesce(sum(vote_weight), 0) FROM mana_needvote v WHERE v.need_id = n.id)""") == 0
+    assert (
+        _one(
+            db,
+            """SELECT count(*) FROM mana_need n WHERE n.community_votes !=
+                       (SELECT coalesce(sum(vote_weight), 0) FROM mana_needvote v WHERE v.need_id = n.id)""",
+        )
+        == 0
+    )
     assert _one(db, "SELECT count(*) FROM mana_needvote WHERE vote_weight NOT BETWEEN 1 AND 5") == 0
     linked = {r for r in db.execute("SELECT linked_ppa_id, id FROM mana_need WHERE linked_ppa_id IS NOT NULL")}
     m2m = set(db.execute("SELECT monitoringentry_id, need_id FROM monitoring_monitoringentry_needs_addressed"))
@@ -288,8 +365,12 @@ def test_ledger_shows_execution_and_its_findings(db: sqlite3.Connection) -> None
     assert exact / len(per_ppa) > 0.5
     assert any((o or 0) > (a or 0) + 0.005 for _, _, a, o, _ in per_ppa)  # over-obligated
     assert any((d or 0) > (o or 0) + 0.005 for _, _, _, o, d in per_ppa)  # over-disbursed
-    assert _one(db, "SELECT count(*) FROM monitoring_monitoringentryfunding "
-                    "WHERE tranche_type='adjustment' AND amount < 0") > 0
+    assert (
+        _one(
+            db, "SELECT count(*) FROM monitoring_monitoringentryfunding WHERE tranche_type='adjustment' AND amount < 0"
+        )
+        > 0
+    )
     assert _one(db, "SELECT max(scheduled_date) FROM monitoring_monitoringentryfunding") <= "2026-10-31"
     assert _one(db, "SELECT max(updated_at) FROM monitoring_monitoringentry") < "2026-11-01"
 
@@ -341,8 +422,14 @@ def test_roots_carry_their_ppa(db: sqlite3.Connection) -> None:
         assert alloc == budget and auto == 1 and execution == wid
         meta = json.loads(data)
         assert meta["monitoring_entry_id"].replace("-", "") == mid and meta["fiscal_year"] == fy
-    assert _one(db, """SELECT count(*) FROM monitoring_monitoringentry m WHERE execution_project_id IS NOT NULL
-                       AND NOT EXISTS (SELECT 1 FROM common_work_item w WHERE w.id = m.execution_project_id)""") == 0
+    assert (
+        _one(
+            db,
+            """SELECT count(*) FROM monitoring_monitoringentry m WHERE execution_project_id IS NOT NULL
+                       AND NOT EXISTS (SELECT 1 FROM common_work_item w WHERE w.id = m.execution_project_id)""",
+        )
+        == 0
+    )
     assert _one(db, "SELECT count(*) FROM common_work_item WHERE parent_id IS NULL AND related_ppa_id IS NULL") > 0
 
 
@@ -357,8 +444,14 @@ def test_children_budgets_mostly_add_up_to_their_parent(db: sqlite3.Connection) 
     none = sum(1 for _, _, n in rows if n == 0)
     assert ok / len(rows) > 0.7
     assert under and over and none
-    assert _one(db, "SELECT count(*) FROM common_work_item w WHERE actual_expenditure IS NOT NULL AND EXISTS "
-                    "(SELECT 1 FROM common_work_item c WHERE c.parent_id = w.id)") == 0
+    assert (
+        _one(
+            db,
+            "SELECT count(*) FROM common_work_item w WHERE actual_expenditure IS NOT NULL AND EXISTS "
+            "(SELECT 1 FROM common_work_item c WHERE c.parent_id = w.id)",
+        )
+        == 0
+    )
     assert _one(db, "SELECT count(*) FROM common_work_item WHERE actual_expenditure > allocated_budget") > 0
     assert _one(db, "SELECT count(*) FROM common_work_item WHERE actual_expenditure = 0") > 0
 
@@ -372,17 +465,28 @@ def test_parent_progress_is_obcms_rollup(db: sqlite3.Connection) -> None:
 
 
 def test_worked_example_tree(db: sqlite3.Connection) -> None:
-    ppa_id, budget = db.execute("SELECT id, budget_allocation FROM monitoring_monitoringentry WHERE title = ?",
-                                (WORKED_EXAMPLE_TITLE,)).fetchone()
+    ppa_id, budget = db.execute(
+        "SELECT id, budget_allocation FROM monitoring_monitoringentry WHERE title = ?", (WORKED_EXAMPLE_TITLE,)
+    ).fetchone()
     assert budget == WORKED_EXAMPLE_BUDGET
-    root = db.execute("SELECT id, allocated_budget, tree_id FROM common_work_item "
-                      "WHERE related_ppa_id = ? AND parent_id IS NULL", (ppa_id,)).fetchone()
+    root = db.execute(
+        "SELECT id, allocated_budget, tree_id FROM common_work_item WHERE related_ppa_id = ? AND parent_id IS NULL",
+        (ppa_id,),
+    ).fetchone()
     assert root[1:] == (5_000_000, 1)
-    activities = db.execute("SELECT id, allocated_budget FROM common_work_item WHERE parent_id = ? ORDER BY lft",
-                            (root[0],)).fetchall()
+    activities = db.execute(
+        "SELECT id, allocated_budget FROM common_work_item WHERE parent_id = ? ORDER BY lft", (root[0],)
+    ).fetchall()
     assert [a[1] for a in activities] == [1_500_000, 2_000_000, 1_500_000]
-    tasks = [[t for (t,) in db.execute("SELECT allocated_budget FROM common_work_item WHERE parent_id = ? "
-                                       "ORDER BY lft", (a[0],))] for a in activities]
+    tasks = [
+        [
+            t
+            for (t,) in db.execute(
+                "SELECT allocated_budget FROM common_work_item WHERE parent_id = ? ORDER BY lft", (a[0],)
+            )
+        ]
+        for a in activities
+    ]
     assert tasks == [[300_000, 1_200_000], [500_000, 1_500_000], [200_000, 1_300_000]]
     assert all(sum(t) == a[1] for t, a in zip(tasks, activities, strict=True))
     assert sum(sum(t) for t in tasks) == 5_000_000
@@ -393,8 +497,15 @@ def test_values_read_back_through_sqlalchemy_as_django_stores_them(small: tuple[
     engine = sa.create_engine(f"sqlite:///{small[0]}")
     try:
         with engine.connect() as conn:
-            ppa = conn.execute(sa.select(s.monitoring_monitoringentry)
-                               .where(s.monitoring_monitoringentry.c.title == WORKED_EXAMPLE_TITLE)).mappings().one()
+            ppa = (
+                conn.execute(
+                    sa.select(s.monitoring_monitoringentry).where(
+                        s.monitoring_monitoringentry.c.title == WORKED_EXAMPLE_TITLE
+                    )
+                )
+                .mappings()
+                .one()
+            )
             flow = conn.execute(sa.select(s.monitoring_monitoringentryfunding).limit(1)).mappings().one()
     finally:
         engine.dispose()
@@ -423,8 +534,9 @@ def test_postgresql_gets_the_same_rows(pg_server, small: tuple[Path, dict[str, i
     finally:
         engine.dispose()
     with sqlite3.connect(small[0]) as con:
-        expected = Decimal(str(con.execute("SELECT sum(budget_allocation) FROM monitoring_monitoringentry")
-                               .fetchone()[0])).quantize(Decimal("0.01"))
+        expected = Decimal(
+            str(con.execute("SELECT sum(budget_allocation) FROM monitoring_monitoringentry").fetchone()[0])
+        ).quantize(Decimal("0.01"))
         expected_nulls = con.execute("SELECT count(*) FROM common_work_item WHERE project_data IS NULL").fetchone()[0]
     assert total == expected
     assert json_nulls == expected_nulls

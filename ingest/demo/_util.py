@@ -62,7 +62,10 @@ def pick(rng: np.random.Generator, values: Sequence[Any], n: int, p: Sequence[fl
 
 
 def ensure_all(
-    rng: np.random.Generator, codes: np.ndarray, k: int, eligible: np.ndarray | None = None,
+    rng: np.random.Generator,
+    codes: np.ndarray,
+    k: int,
+    eligible: np.ndarray | None = None,
     taken: np.ndarray | None = None,
 ) -> np.ndarray:
     """Make every code 0..k-1 appear at least once in ``codes`` (in place) when there are enough rows.

@@ -37,8 +37,12 @@ BATCH_PPAS = 200
 ROWS_PER_LOG_BUDGET = 58.0  # calibrated so that scale 1 gives about 50,000 ledger rows
 
 # (low, high) obligation share of allocations and disbursement share of obligations, for ongoing PPAs
-_ONGOING_EXECUTION = {2023: ((0.8, 0.98), (0.85, 0.98)), 2024: ((0.7, 0.95), (0.75, 0.95)),
-                      2025: ((0.45, 0.85), (0.5, 0.85)), 2026: ((0.1, 0.5), (0.2, 0.6))}
+_ONGOING_EXECUTION = {
+    2023: ((0.8, 0.98), (0.85, 0.98)),
+    2024: ((0.7, 0.95), (0.75, 0.95)),
+    2025: ((0.45, 0.85), (0.5, 0.85)),
+    2026: ((0.1, 0.5), (0.2, 0.6)),
+}
 ALLOCATION, OBLIGATION, DISBURSEMENT, ADJUSTMENT = range(4)
 
 
@@ -74,8 +78,11 @@ def plan(seed: int, p: Ppas) -> LedgerPlan:
     budget = np.maximum(p.budget, 0)
 
     u = rng.random(n)
-    factor = np.where(u < 0.8, 1.0, np.where(u < 0.9, rng.uniform(0.7, 0.98, size=n),
-                                             np.where(u < 0.97, rng.uniform(1.01, 1.15, size=n), 1.0)))
+    factor = np.where(
+        u < 0.8,
+        1.0,
+        np.where(u < 0.9, rng.uniform(0.7, 0.98, size=n), np.where(u < 0.97, rng.uniform(1.01, 1.15, size=n), 1.0)),
+    )
     alloc_total = np.where(funded, np.round(budget * factor / 100) * 100, 0).astype(np.int64)
 
     ob = np.zeros(n)
@@ -86,9 +93,11 @@ def plan(seed: int, p: Ppas) -> LedgerPlan:
         rows = (st == STATUS["ongoing"]) & (fy == year)
         k = int(rows.sum())
         ob[rows], db[rows] = rng.uniform(olo, ohi, size=k), rng.uniform(dlo, dhi, size=k)
-    for code, (o_rng, d_rng) in ((STATUS["on_hold"], ((0.2, 0.6), (0.3, 0.7))),
-                                 (STATUS["cancelled"], ((0.0, 0.3), (0.5, 1.0))),
-                                 (STATUS["planning"], ((0.0, 0.1), (0.0, 0.5)))):
+    for code, (o_rng, d_rng) in (
+        (STATUS["on_hold"], ((0.2, 0.6), (0.3, 0.7))),
+        (STATUS["cancelled"], ((0.0, 0.3), (0.5, 1.0))),
+        (STATUS["planning"], ((0.0, 0.1), (0.0, 0.5))),
+    ):
         rows = st == code
         k = int(rows.sum())
         ob[rows], db[rows] = rng.uniform(*o_rng, size=k), rng.uniform(*d_rng, size=k)
@@ -110,17 +119,25 @@ def plan(seed: int, p: Ppas) -> LedgerPlan:
     intensity = ROWS_PER_LOG_BUDGET * log_size * rng.lognormal(0, 0.35, size=n)
     n_alloc = np.where(funded, rng.choice([1, 2, 3, 4], size=n, p=[0.3, 0.2, 0.1, 0.4]), 0)
     n_oblig = np.where(oblig_total > 0, np.maximum(1, np.round(intensity * np.minimum(ob, 1.0))), 0).astype(np.int64)
-    n_disb = np.where(disb_total > 0, np.maximum(1, np.round(1.3 * intensity * np.minimum(ob * db, 1.0))),
-                      0).astype(np.int64)
+    n_disb = np.where(disb_total > 0, np.maximum(1, np.round(1.3 * intensity * np.minimum(ob * db, 1.0))), 0).astype(
+        np.int64
+    )
     n_adj = np.where(funded & (rng.random(n) < 0.06), rng.integers(1, 3, size=n), 0)
     if funded.any() and not n_adj.any():
         n_adj[int(rng.choice(np.flatnonzero(funded)))] = 1
     adj_negative = rng.random(n) < 0.7
     if n_adj.any() and not (adj_negative & (n_adj > 0)).any():
         adj_negative[int(np.flatnonzero(n_adj > 0)[0])] = True
-    return LedgerPlan(alloc_total=alloc_total, oblig_total=oblig_total, disb_total=disb_total,
-                      n_alloc=n_alloc.astype(np.int64), n_oblig=n_oblig, n_disb=n_disb,
-                      n_adj=n_adj.astype(np.int64), adj_negative=adj_negative)
+    return LedgerPlan(
+        alloc_total=alloc_total,
+        oblig_total=oblig_total,
+        disb_total=disb_total,
+        n_alloc=n_alloc.astype(np.int64),
+        n_oblig=n_oblig,
+        n_disb=n_disb,
+        n_adj=n_adj.astype(np.int64),
+        adj_negative=adj_negative,
+    )
 
 
 def _batch(seed: int, batch: int, rows: np.ndarray, p: Ppas, lp: LedgerPlan) -> Frame:
@@ -198,14 +215,14 @@ def _batch(seed: int, batch: int, rows: np.ndarray, p: Ppas, lp: LedgerPlan) -> 
     src = p.funding[ppa_rows].copy()
     override = (src >= 0) & (rng.random(m) < 0.03)
     src[override] = rng.integers(0, len(fs), size=int(override.sum()))
-    other = [ref.FUNDING_SOURCE_OTHER[int(h) % len(ref.FUNDING_SOURCE_OTHER)] for h in
-             rng.integers(0, 1 << 20, size=m)]
+    other = [ref.FUNDING_SOURCE_OTHER[int(h) % len(ref.FUNDING_SOURCE_OTHER)] for h in rng.integers(0, 1 << 20, size=m)]
     fy_row = fy[own]
     serial = rng.integers(1, 99_999, size=m)
     month = date.astype("datetime64[M]").astype(np.int64) % 12 + 1
     remarks = []
-    for k, y, mo, s, a in zip(kind.tolist(), fy_row.tolist(), month.tolist(), serial.tolist(), amount.tolist(),
-                              strict=True):
+    for k, y, mo, s, a in zip(
+        kind.tolist(), fy_row.tolist(), month.tolist(), serial.tolist(), amount.tolist(), strict=True
+    ):
         if k == ALLOCATION:
             remarks.append(f"Allotment release SARO-BARMM-{y}-{s:05d}")
         elif k == OBLIGATION:
@@ -222,8 +239,9 @@ def _batch(seed: int, batch: int, rows: np.ndarray, p: Ppas, lp: LedgerPlan) -> 
         "tranche_type": [ch.TRANCHE_TYPE[k] for k in kind.tolist()],
         "amount": amount / 100.0,
         "funding_source": [fs[v] if v >= 0 else "" for v in src.tolist()],
-        "funding_source_other": [o if v == fs.index("other_sources") else "" for o, v in
-                                 zip(other, src.tolist(), strict=True)],
+        "funding_source_other": [
+            o if v == fs.index("other_sources") else "" for o, v in zip(other, src.tolist(), strict=True)
+        ],
         "scheduled_date": date,
         "remarks": remarks,
         "created_at": created,

@@ -35,8 +35,13 @@ NEED_STATUS = {s: i for i, s in enumerate(ch.NEED_STATUS)}
 URGENCY_W = np.array([4000, 3000, 2000, 1000])  # immediate .. long_term, × 1000
 FEASIBILITY_W = np.array([250, 500, 1000, 1500, 2000])  # very_low .. very_high, × 1000
 VOTE_CHUNK = 50_000
-_COMMENTS = ("Very urgent for our barangay", "Our children need this", "Please prioritise",
-             "Affects the whole sitio", "We have waited for years")
+_COMMENTS = (
+    "Very urgent for our barangay",
+    "Our children need this",
+    "Please prioritise",
+    "Affects the whole sitio",
+    "We have waited for years",
+)
 
 
 def needs_category_frame() -> Frame:
@@ -51,8 +56,9 @@ def needs_category_frame() -> Frame:
     }
 
 
-def priority_scores(urgency: np.ndarray, severity: np.ndarray, feasibility: np.ndarray, population: np.ndarray,
-                    weight_pct: np.ndarray) -> np.ndarray:
+def priority_scores(
+    urgency: np.ndarray, severity: np.ndarray, feasibility: np.ndarray, population: np.ndarray, weight_pct: np.ndarray
+) -> np.ndarray:
     """OBCMS's priority score in centi-points (int), rounded half-up.
 
     (urgency_w + severity/5×2 + feasibility_w + min(population/1000, 2)) / 4 × weight, with every term
@@ -90,8 +96,9 @@ def count_for(scale: float) -> int:
     return max(150, round(5000 * scale))
 
 
-def build_needs(seed: int, scale: float, geo: Geography, comms: Communities, assess: Assessments, p: Ppas,
-                orgs: Organisations) -> tuple[Needs, Frame]:
+def build_needs(
+    seed: int, scale: float, geo: Geography, comms: Communities, assess: Assessments, p: Ppas, orgs: Organisations
+) -> tuple[Needs, Frame]:
     rng = stream(seed, "needs")
     n = count_for(scale)
     w = np.sqrt(comms.obc_population.astype(float)) * np.where(comms.deleted, 0.1, 1.0)
@@ -117,8 +124,9 @@ def build_needs(seed: int, scale: float, geo: Geography, comms: Communities, ass
     population[inflated] = rng.integers(30_000, 70_001, size=int(inflated.sum()))
     population = population.astype(np.int64)
     households = np.where(rng.random(n) < 0.8, np.round(population / rng.uniform(4.5, 5.5, size=n)), np.nan)
-    cost = np.where(rng.random(n) < 0.92, np.round(np.clip(rng.lognormal(np.log(1.5e6), 1.2, size=n), 20_000,
-                                                             200e6), -3), np.nan)
+    cost = np.where(
+        rng.random(n) < 0.92, np.round(np.clip(rng.lognormal(np.log(1.5e6), 1.2, size=n), 20_000, 200e6), -3), np.nan
+    )
 
     # assessments of the community's province (assessment-driven needs)
     by_prov = {k: np.flatnonzero(assess.province == k) for k in range(len(geo.province_names))}
@@ -134,11 +142,11 @@ def build_needs(seed: int, scale: float, geo: Geography, comms: Communities, ass
             if u:
                 assessment[r] = assess.ids[a]
                 a_end[r] = assess.end_date[a]
-    day = days("2022-03-01") + rng.integers(0, (REFERENCE_DATE - days("2022-03-01")).astype(int) - 5,
-                                            size=n).astype("timedelta64[D]")
+    day = days("2022-03-01") + rng.integers(0, (REFERENCE_DATE - days("2022-03-01")).astype(int) - 5, size=n).astype(
+        "timedelta64[D]"
+    )
     day = np.where(np.isnat(a_end), day, np.minimum(a_end, REFERENCE_DATE))
-    submission_date = np.where(submitted | (~np.isnat(a_end) & (rng.random(n) < 0.3)), day,
-                               np.datetime64("NaT"))
+    submission_date = np.where(submitted | (~np.isnat(a_end) & (rng.random(n) < 0.3)), day, np.datetime64("NaT"))
 
     # links to PPAs: candidates are budgeted MOA/OOBC PPAs covering the need's province (or its region)
     cand = (p.category != CAT_REQUEST) & p.has_budget & (p.fiscal_year > 0)
@@ -162,34 +170,47 @@ def build_needs(seed: int, scale: float, geo: Geography, comms: Communities, ass
     r = rng.random(n)
     linked_status = np.select(
         [ppa_st == STATUS["completed"], ppa_st == STATUS["ongoing"], ppa_st == STATUS["planning"]],
-        [np.where(r < 0.7, NEED_STATUS["completed"], NEED_STATUS["in_progress"]),
-         np.where(r < 0.6, NEED_STATUS["in_progress"], NEED_STATUS["planned"]),
-         np.full(n, NEED_STATUS["planned"])],
+        [
+            np.where(r < 0.7, NEED_STATUS["completed"], NEED_STATUS["in_progress"]),
+            np.where(r < 0.6, NEED_STATUS["in_progress"], NEED_STATUS["planned"]),
+            np.full(n, NEED_STATUS["planned"]),
+        ],
         default=np.where(r < 0.6, NEED_STATUS["planned"], NEED_STATUS["deferred"]),
     )
     relabel = rng.random(n) < 0.15
-    linked_status = np.where(relabel, np.where(rng.random(n) < 0.6, NEED_STATUS["validated"],
-                                               NEED_STATUS["prioritized"]), linked_status)
+    linked_status = np.where(
+        relabel, np.where(rng.random(n) < 0.6, NEED_STATUS["validated"], NEED_STATUS["prioritized"]), linked_status
+    )
     status[is_linked] = linked_status[is_linked]
-    unlinked_codes = np.array([NEED_STATUS[s] for s in ("identified", "validated", "prioritized", "deferred",
-                                                        "rejected", "planned")])
-    status[~is_linked] = unlinked_codes[pick(rng, unlinked_codes, int((~is_linked).sum()),
-                                             [0.35, 0.25, 0.2, 0.1, 0.05, 0.05])]
+    unlinked_codes = np.array(
+        [NEED_STATUS[s] for s in ("identified", "validated", "prioritized", "deferred", "rejected", "planned")]
+    )
+    status[~is_linked] = unlinked_codes[
+        pick(rng, unlinked_codes, int((~is_linked).sum()), [0.35, 0.25, 0.2, 0.1, 0.05, 0.05])
+    ]
     ensure_all(rng, status, len(ch.NEED_STATUS))
 
     # forwarded to a MOA (unfunded needs being pushed for inclusion)
     moa_pool = np.flatnonzero(orgs.ppa_weight > 0)
-    forward = ~is_linked & np.isin(status, [NEED_STATUS["validated"], NEED_STATUS["prioritized"],
-                                            NEED_STATUS["identified"]]) & (rng.random(n) < 0.12)
+    forward = (
+        ~is_linked
+        & np.isin(status, [NEED_STATUS["validated"], NEED_STATUS["prioritized"], NEED_STATUS["identified"]])
+        & (rng.random(n) < 0.12)
+    )
     if not forward.any() and (~is_linked).any():
         forward[int(np.flatnonzero(~is_linked)[0])] = True
     forwarded_to = [orgs.ids[int(rng.choice(moa_pool))] if f else None for f in forward.tolist()]
-    forwarded_date = np.where(forward, np.minimum(day + rng.integers(10, 200, size=n).astype("timedelta64[D]"),
-                                                  REFERENCE_DATE), np.datetime64("NaT"))
+    forwarded_date = np.where(
+        forward,
+        np.minimum(day + rng.integers(10, 200, size=n).astype("timedelta64[D]"), REFERENCE_DATE),
+        np.datetime64("NaT"),
+    )
     link_fy = p.fiscal_year[np.maximum(linked, 0)]
-    inclusion = np.where(is_linked & (rng.random(n) < 0.7),
-                         year_start(np.where(link_fy > 0, link_fy, 2025)) + rng.integers(0, 120, size=n).astype(
-                             "timedelta64[D]"), np.datetime64("NaT"))
+    inclusion = np.where(
+        is_linked & (rng.random(n) < 0.7),
+        year_start(np.where(link_fy > 0, link_fy, 2025)) + rng.integers(0, 120, size=n).astype("timedelta64[D]"),
+        np.datetime64("NaT"),
+    )
     inclusion = np.minimum(inclusion, REFERENCE_DATE)
 
     # priority scores: OBCMS formula, a drag-and-drop minority, a few unscored
@@ -247,8 +268,9 @@ def build_needs(seed: int, scale: float, geo: Geography, comms: Communities, ass
         "created_at": created,
         "updated_at": updated,
     }
-    info = Needs(community=community, province=prov, linked_ppa=linked, created=created,
-                 candidates_by_province=cand_prov)
+    info = Needs(
+        community=community, province=prov, linked_ppa=linked, created=created, candidates_by_province=cand_prov
+    )
     return info, frame
 
 
@@ -276,9 +298,13 @@ def build_votes(seed: int, scale: float, needs: Needs, frame: Frame, comms: Comm
     weight = 1 + pick(rng, range(5), len(need), [0.4, 0.25, 0.15, 0.1, 0.1])
     own = needs.community[need]
     same_prov = {k: np.flatnonzero(comms.province == k) for k in np.unique(comms.province)}
-    other = np.array([same_prov[int(comms.province[c])][int(h) % len(same_prov[int(comms.province[c])])]
-                      for c, h in zip(own.tolist(), rng.integers(0, 1 << 30, size=len(need)).tolist(), strict=True)],
-                     dtype=np.int64)
+    other = np.array(
+        [
+            same_prov[int(comms.province[c])][int(h) % len(same_prov[int(comms.province[c])])]
+            for c, h in zip(own.tolist(), rng.integers(0, 1 << 30, size=len(need)).tolist(), strict=True)
+        ],
+        dtype=np.int64,
+    )
     r = rng.random(len(need))
     voter = np.where(r < 0.7, own, np.where(r < 0.9, other, -1))
     created = needs.created[need]

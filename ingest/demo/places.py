@@ -220,8 +220,13 @@ def build_organisations(geo: Geography) -> tuple[Organisations, Frame]:
     n = len(orgs)
     ids = uuids(rng, n)
     focal = person_names(rng, n)
-    level = {"lgu": "coordinating", "nga": "coordinating", "ngo": "technical", "donor": "funding",
-             "academic": "technical"}
+    level = {
+        "lgu": "coordinating",
+        "nga": "coordinating",
+        "ngo": "technical",
+        "donor": "funding",
+        "academic": "technical",
+    }
     region_of_partner = {"CGZ": "IX", "PGLDN": "X"}
     annual = np.round(rng.lognormal(np.log(900e6), 1.0, size=n), -3)
     created = stamps(np.full(n, days("2025-09-22")), rng)
@@ -234,8 +239,10 @@ def build_organisations(geo: Geography) -> tuple[Organisations, Frame]:
         "mandate": [f"Mandate of the {o.name} as provided by law." if o.group != "partner" else "" for o in orgs],
         "partnership_level": [level.get(o.organization_type, "implementing") for o in orgs],
         "partnership_status": ["inactive" if o.acronym == "MSU" else "active" for o in orgs],
-        "region_id": [geo.region_codes.index(region_of_partner[o.acronym]) + 1 if o.acronym in region_of_partner
-                      else None for o in orgs],
+        "region_id": [
+            geo.region_codes.index(region_of_partner[o.acronym]) + 1 if o.acronym in region_of_partner else None
+            for o in orgs
+        ],
         "annual_budget": np.where([o.group == "partner" for o in orgs], np.nan, annual),
         "focal_person": focal,
         "email": [f"{o.acronym.lower()}.focal@example.ph" for o in orgs],
@@ -369,8 +376,9 @@ def build_communities(seed: int, geo: Geography, n: int) -> tuple[Communities, F
         "created_at": created,
         "updated_at": updated,
     }
-    info = Communities(barangay=chosen, municipality=muni, province=prov, region=region, obc_population=obc_pop,
-                       deleted=deleted)
+    info = Communities(
+        barangay=chosen, municipality=muni, province=prov, region=region, obc_population=obc_pop, deleted=deleted
+    )
     return info, frame
 
 
@@ -419,15 +427,25 @@ def build_assessments(seed: int, geo: Geography, comms: Communities, n: int) -> 
     end = np.where(recent, start + rng.integers(30, 200, size=n).astype("timedelta64[D]"), end)
 
     started = st != "planning"
-    actual_start = np.where(started, start + rng.integers(-5, 20, size=n).astype("timedelta64[D]"),
-                            np.datetime64("NaT"))
+    actual_start = np.where(
+        started, start + rng.integers(-5, 20, size=n).astype("timedelta64[D]"), np.datetime64("NaT")
+    )
     actual_start = np.minimum(actual_start, REFERENCE_DATE)
-    actual_end = np.where(st == "completed", end + rng.integers(-10, 45, size=n).astype("timedelta64[D]"),
-                          np.datetime64("NaT"))
-    actual_end = np.where(st == "completed", np.minimum(np.maximum(actual_end, actual_start), REFERENCE_DATE),
-                          actual_end)
-    progress_by = {"planning": (0, 5), "preparation": (5, 20), "data_collection": (20, 60), "analysis": (50, 80),
-                   "reporting": (75, 95), "completed": (100, 100), "cancelled": (0, 60)}
+    actual_end = np.where(
+        st == "completed", end + rng.integers(-10, 45, size=n).astype("timedelta64[D]"), np.datetime64("NaT")
+    )
+    actual_end = np.where(
+        st == "completed", np.minimum(np.maximum(actual_end, actual_start), REFERENCE_DATE), actual_end
+    )
+    progress_by = {
+        "planning": (0, 5),
+        "preparation": (5, 20),
+        "data_collection": (20, 60),
+        "analysis": (50, 80),
+        "reporting": (75, 95),
+        "completed": (100, 100),
+        "cancelled": (0, 60),
+    }
     lo = np.array([progress_by[s][0] for s in st])
     hi = np.array([progress_by[s][1] for s in st])
     progress = (lo + rng.random(n) * (hi - lo)).astype(np.int64)

@@ -56,8 +56,9 @@ def build_policies(seed: int, scale: float, geo: Geography) -> tuple[list[str], 
     for j, s in enumerate(missing[:k]):
         extra_status[j] = ch.POLICY_STATUS.index(s)
     status += [ch.POLICY_STATUS[s] for s in extra_status]
-    rtype = [s[9] for s in seeds] + [ch.POLICY_RECOMMENDATION_TYPE[t] for t in pick(rng, ch.POLICY_RECOMMENDATION_TYPE,
-                                                                                    k)]
+    rtype = [s[9] for s in seeds] + [
+        ch.POLICY_RECOMMENDATION_TYPE[t] for t in pick(rng, ch.POLICY_RECOMMENDATION_TYPE, k)
+    ]
     sub_year = rng.integers(2023, 2027, size=n)
     refs = [s[0] for s in seeds]
     prefix = {"policy": "POL", "program": "PRG", "service": "SVC"}
@@ -70,22 +71,26 @@ def build_policies(seed: int, scale: float, geo: Geography) -> tuple[list[str], 
     priority = [s[6] for s in seeds] + [ch.POLICY_PRIORITY[c] for c in pick(rng, ch.POLICY_PRIORITY, k)]
     importance = [s[7] for s in seeds] + [ch.POLICY_IMPORTANCE[c] for c in pick(rng, ch.POLICY_IMPORTANCE, k)]
     urgency = [s[8] for s in seeds] + [ch.POLICY_URGENCY[c] for c in pick(rng, ch.POLICY_URGENCY, k)]
-    cost = np.concatenate([np.array([s[10] * 1e6 for s in seeds]),
-                           np.round(rng.lognormal(np.log(30e6), 1.0, size=k), -3)])
+    cost = np.concatenate(
+        [np.array([s[10] * 1e6 for s in seeds]), np.round(rng.lognormal(np.log(30e6), 1.0, size=k), -3)]
+    )
     cost[rng.random(n) < 0.08] = np.nan
     cost[: len(seeds)] = [s[10] * 1e6 for s in seeds]
 
-    submitted = np.array([f"{y}-01-01" for y in sub_year], dtype="datetime64[D]") + rng.integers(
-        0, 300, size=n).astype("timedelta64[D]")
+    submitted = np.array([f"{y}-01-01" for y in sub_year], dtype="datetime64[D]") + rng.integers(0, 300, size=n).astype(
+        "timedelta64[D]"
+    )
     submitted = np.minimum(submitted, REFERENCE_DATE - 30)
     st = np.array(status)
     approved = np.isin(st, ["approved", "in_implementation", "implemented"])
     implementing = np.isin(st, ["in_implementation", "implemented"])
     nat = np.datetime64("NaT")
-    approval = np.where(approved, np.minimum(submitted + rng.integers(30, 200, size=n).astype("timedelta64[D]"),
-                                             REFERENCE_DATE), nat)
-    impl_start = np.where(implementing, np.minimum(approval + rng.integers(15, 120, size=n).astype(
-        "timedelta64[D]"), REFERENCE_DATE), nat)
+    approval = np.where(
+        approved, np.minimum(submitted + rng.integers(30, 200, size=n).astype("timedelta64[D]"), REFERENCE_DATE), nat
+    )
+    impl_start = np.where(
+        implementing, np.minimum(approval + rng.integers(15, 120, size=n).astype("timedelta64[D]"), REFERENCE_DATE), nat
+    )
     deadline = np.where(approved, approval + rng.integers(365, 1100, size=n).astype("timedelta64[D]"), nat)
     draft = st == "draft"
     submitted = np.where(draft, nat, submitted)
@@ -145,8 +150,12 @@ def build_indicators(seed: int) -> tuple[list[str], list[str], Frame]:
 
 # ------------------------------------------------------------------------------------ strategic goals
 _GOALS_FOR_SECTOR = {
-    "economic": (2,), "social": (3, 4, 5, 8), "infrastructure": (6,), "environment": (7,),
-    "governance": (0, 9, 11), "peace_security": (1,),
+    "economic": (2,),
+    "social": (3, 4, 5, 8),
+    "infrastructure": (6,),
+    "environment": (7,),
+    "governance": (0, 9, 11),
+    "peace_security": (1,),
 }
 
 
@@ -160,8 +169,7 @@ def build_goals(seed: int, p: Ppas, orgs: Organisations) -> tuple[Frame, Frame]:
     ensure_all(rng, status, len(ch.STRATEGIC_GOAL_STATUS))
     start = np.where(bdp, 2023, rng.integers(2024, 2026, size=n))
     target = np.where(bdp, 2028, start + rng.integers(2, 4, size=n))
-    progress = np.where(np.array(ch.STRATEGIC_GOAL_STATUS)[status] == "achieved", 100,
-                        rng.integers(5, 80, size=n))
+    progress = np.where(np.array(ch.STRATEGIC_GOAL_STATUS)[status] == "achieved", 100, rng.integers(5, 80, size=n))
     ids = uuids(rng, n)
     goal_frame: Frame = {
         "id": ids,
@@ -207,15 +215,35 @@ _CYCLE_STATUS = {2023: "archived", 2024: "completed", 2025: "monitoring", 2026: 
 _SCENARIOS = {
     2023: (("baseline", "archived"), ("conservative", "archived")),
     2024: (("baseline", "implemented"), ("optimistic", "draft"), ("needs_based", "archived")),
-    2025: (("baseline", "implemented"), ("needs_based", "approved"), ("equity_focused", "under_review"),
-           ("custom", "draft")),
-    2026: (("baseline", "approved"), ("optimistic", "under_review"), ("conservative", "draft"),
-           ("equity_focused", "draft")),
+    2025: (
+        ("baseline", "implemented"),
+        ("needs_based", "approved"),
+        ("equity_focused", "under_review"),
+        ("custom", "draft"),
+    ),
+    2026: (
+        ("baseline", "approved"),
+        ("optimistic", "under_review"),
+        ("conservative", "draft"),
+        ("equity_focused", "draft"),
+    ),
 }
-_SCENARIO_FACTOR = {"baseline": (1.0, 1.0), "optimistic": (1.0, 1.15), "conservative": (0.8, 0.95),
-                    "needs_based": (0.7, 1.3), "equity_focused": (0.8, 1.2), "custom": (0.5, 1.1)}
-_WEIGHTS = {"baseline": (0.40, 0.30, 0.30), "optimistic": (0.40, 0.30, 0.30), "conservative": (0.35, 0.35, 0.30),
-            "needs_based": (0.60, 0.20, 0.20), "equity_focused": (0.20, 0.60, 0.20), "custom": (0.30, 0.30, 0.40)}
+_SCENARIO_FACTOR = {
+    "baseline": (1.0, 1.0),
+    "optimistic": (1.0, 1.15),
+    "conservative": (0.8, 0.95),
+    "needs_based": (0.7, 1.3),
+    "equity_focused": (0.8, 1.2),
+    "custom": (0.5, 1.1),
+}
+_WEIGHTS = {
+    "baseline": (0.40, 0.30, 0.30),
+    "optimistic": (0.40, 0.30, 0.30),
+    "conservative": (0.35, 0.35, 0.30),
+    "needs_based": (0.60, 0.20, 0.20),
+    "equity_focused": (0.20, 0.60, 0.20),
+    "custom": (0.30, 0.30, 0.40),
+}
 
 
 def build_cycles(seed: int, p: Ppas) -> tuple[Frame, Frame, Frame, Frame]:
@@ -254,8 +282,10 @@ def build_cycles(seed: int, p: Ppas) -> tuple[Frame, Frame, Frame, Frame]:
         for i in np.flatnonzero((p.fiscal_year == y) & (rng.random(len(p)) < 0.92)).tolist():
             left.append(c)
             right.append(i)
-    cycle_links: Frame = {"annualplanningcycle_id": [cycle_ids[c] for c in left],
-                          "monitoringentry_id": [p.ids[i] for i in right]}
+    cycle_links: Frame = {
+        "annualplanningcycle_id": [cycle_ids[c] for c in left],
+        "monitoringentry_id": [p.ids[i] for i in right],
+    }
 
     sc_rows: list[tuple[int, str, str]] = []
     for c, y in enumerate(years.tolist()):
@@ -289,8 +319,9 @@ def build_cycles(seed: int, p: Ppas) -> tuple[Frame, Frame, Frame, Frame]:
     scenarios: Frame = {
         "id": sc_ids,
         "name": [f"FY {years[c]} {k.replace('_', ' ').title()} Scenario" for c, k, _ in sc_rows],
-        "description": [f"{k.replace('_', ' ').capitalize()} allocation of the FY {years[c]} envelope."
-                        for c, k, _ in sc_rows],
+        "description": [
+            f"{k.replace('_', ' ').capitalize()} allocation of the FY {years[c]} envelope." for c, k, _ in sc_rows
+        ],
         "scenario_type": kinds,
         "total_budget": np.round(envelope_of * factor, 2),
         # OBCMS recomputes this on save (which fails as written): drafts keep the initial 0
@@ -301,16 +332,20 @@ def build_cycles(seed: int, p: Ppas) -> tuple[Frame, Frame, Frame, Frame]:
         "weight_needs_coverage": np.array([_WEIGHTS[k][0] for k in kinds]),
         "weight_equity": np.array([_WEIGHTS[k][1] for k in kinds]),
         "weight_strategic_alignment": np.array([_WEIGHTS[k][2] for k in kinds]),
-        "optimization_score": np.where(np.array(kinds) == "baseline", np.nan,
-                                       np.round(rng.uniform(40, 90, size=m), 2)),
+        "optimization_score": np.where(np.array(kinds) == "baseline", np.nan, np.round(rng.uniform(40, 90, size=m), 2)),
         "notes": [""] * m,
         **_audit(rng, np.array([f"{years[c] - 1}-08-01" for c, _, _ in sc_rows], dtype="datetime64[D]")),
     }
     a = len(alloc_scn)
     a_status = pick(rng, ch.SCENARIO_ALLOCATION_STATUS, a, [0.35, 0.4, 0.1, 0.15])
     ensure_all(rng, a_status, len(ch.SCENARIO_ALLOCATION_STATUS))
-    rationale = ("Continuing PPA with good utilisation", "Addresses high-priority community needs",
-                 "Aligned with BDP goal", "Reduced pending liquidation of prior releases", "")
+    rationale = (
+        "Continuing PPA with good utilisation",
+        "Addresses high-priority community needs",
+        "Aligned with BDP goal",
+        "Reduced pending liquidation of prior releases",
+        "",
+    )
     allocations: Frame = {
         "id": uuids(rng, a),
         "scenario_id": [sc_ids[s] for s in alloc_scn],
@@ -325,13 +360,31 @@ def build_cycles(seed: int, p: Ppas) -> tuple[Frame, Frame, Frame, Frame]:
 
 
 # ------------------------------------------------------------------------------------------ ceilings
-_PPA_TO_CEILING_SOURCE = {"gaab_2025": "gaa", "supplemental_budget": "gaa", "sdf": "block_grant",
-                          "tdif": "block_grant", "allocation_for_mp": "block_grant", "national_program": "others",
-                          "local_program": "lgu", "oda": "donor", "other_sources": "others"}
-_CEILING_COMBOS = (("", "block_grant"), ("", "gaa"), ("education", ""), ("health", ""),
-                   ("infrastructure", "block_grant"), ("social", "gaa"), ("peace", "block_grant"),
-                   ("economic", "donor"), ("environment", "others"), ("governance", "internal"), ("cultural", "lgu"),
-                   ("infrastructure", "gaa"))
+_PPA_TO_CEILING_SOURCE = {
+    "gaab_2025": "gaa",
+    "supplemental_budget": "gaa",
+    "sdf": "block_grant",
+    "tdif": "block_grant",
+    "allocation_for_mp": "block_grant",
+    "national_program": "others",
+    "local_program": "lgu",
+    "oda": "donor",
+    "other_sources": "others",
+}
+_CEILING_COMBOS = (
+    ("", "block_grant"),
+    ("", "gaa"),
+    ("education", ""),
+    ("health", ""),
+    ("infrastructure", "block_grant"),
+    ("social", "gaa"),
+    ("peace", "block_grant"),
+    ("economic", "donor"),
+    ("environment", "others"),
+    ("governance", "internal"),
+    ("cultural", "lgu"),
+    ("infrastructure", "gaa"),
+)
 
 
 def _ceiling_sector(p: Ppas, orgs: Organisations) -> list[str]:
@@ -408,8 +461,9 @@ def build_ceilings(seed: int, p: Ppas, orgs: Organisations) -> tuple[Frame, Fram
     label = {"": "All sectors"}
     central: Frame = {
         "id": uuids(rng, m),
-        "name": [f"FY {y} {label.get(s, s.title())} – {f.replace('_', ' ') if f else 'all sources'}"
-                 for y, s, f, _ in crow],
+        "name": [
+            f"FY {y} {label.get(s, s.title())} – {f.replace('_', ' ') if f else 'all sources'}" for y, s, f, _ in crow
+        ],
         "fiscal_year": np.array([r[0] for r in crow]),
         "sector": [r[1] for r in crow],
         "funding_source": [r[2] for r in crow],
@@ -423,13 +477,25 @@ def build_ceilings(seed: int, p: Ppas, orgs: Organisations) -> tuple[Frame, Fram
 
 
 # ----------------------------------------------------------------------------------- PPA link tables
-_INDICATORS_FOR_SECTOR = {"economic": ("livelihood",), "social": ("education", "health", "social_protection"),
-                          "infrastructure": ("infrastructure",), "environment": ("environment",),
-                          "governance": ("governance",), "peace_security": ("peace_security",)}
+_INDICATORS_FOR_SECTOR = {
+    "economic": ("livelihood",),
+    "social": ("education", "health", "social_protection"),
+    "infrastructure": ("infrastructure",),
+    "environment": ("environment",),
+    "governance": ("governance",),
+    "peace_security": ("peace_security",),
+}
 
 
-def build_ppa_links(seed: int, p: Ppas, orgs: Organisations, policy_ids: list[str], policy_status: list[str],
-                    indicator_ids: list[str], indicator_cats: list[str]) -> dict[str, Frame]:
+def build_ppa_links(
+    seed: int,
+    p: Ppas,
+    orgs: Organisations,
+    policy_ids: list[str],
+    policy_status: list[str],
+    indicator_ids: list[str],
+    indicator_cats: list[str],
+) -> dict[str, Frame]:
     """Policies implemented, supporting organisations, standard indicators and request → PPA links."""
     rng = stream(seed, "ppa-links")
     n = len(p)
@@ -472,8 +538,9 @@ def build_ppa_links(seed: int, p: Ppas, orgs: Organisations, policy_ids: list[st
     rel_l: list[int] = []
     rel_r: list[int] = []
     linkable = (p.category != CAT_REQUEST) & p.has_budget
-    endorsed = np.isin(p.request_status, [REQUEST["endorsed"], REQUEST["approved"], REQUEST["in_progress"],
-                                          REQUEST["completed"]])
+    endorsed = np.isin(
+        p.request_status, [REQUEST["endorsed"], REQUEST["approved"], REQUEST["in_progress"], REQUEST["completed"]]
+    )
     for i in np.flatnonzero((p.category == CAT_REQUEST) & endorsed).tolist():
         pool = np.flatnonzero(linkable & (p.province == p.province[i])) if p.province[i] >= 0 else np.zeros(0)
         if len(pool) == 0:
@@ -485,11 +552,19 @@ def build_ppa_links(seed: int, p: Ppas, orgs: Organisations, policy_ids: list[st
             rel_r.append(int(j))
     return {
         "monitoring_monitoringentry_implementing_policies": {
-            "monitoringentry_id": [p.ids[i] for i in pol_l], "policyrecommendation_id": [policy_ids[j] for j in pol_r]},
+            "monitoringentry_id": [p.ids[i] for i in pol_l],
+            "policyrecommendation_id": [policy_ids[j] for j in pol_r],
+        },
         "monitoring_monitoringentry_supporting_organizations": {
-            "monitoringentry_id": [p.ids[i] for i in sup_l], "organization_id": [orgs.ids[j] for j in sup_r]},
+            "monitoringentry_id": [p.ids[i] for i in sup_l],
+            "organization_id": [orgs.ids[j] for j in sup_r],
+        },
         "monitoring_monitoringentry_standard_outcome_indicators": {
-            "monitoringentry_id": [p.ids[i] for i in ind_l], "outcomeindicator_id": [indicator_ids[j] for j in ind_r]},
+            "monitoringentry_id": [p.ids[i] for i in ind_l],
+            "outcomeindicator_id": [indicator_ids[j] for j in ind_r],
+        },
         "monitoring_monitoringentry_related_ppas": {
-            "from_monitoringentry_id": [p.ids[i] for i in rel_l], "to_monitoringentry_id": [p.ids[j] for j in rel_r]},
+            "from_monitoringentry_id": [p.ids[i] for i in rel_l],
+            "to_monitoringentry_id": [p.ids[j] for j in rel_r],
+        },
     }

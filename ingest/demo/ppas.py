@@ -110,7 +110,12 @@ def _force(rng: np.random.Generator, codes: np.ndarray, code: int, eligible: np.
 
 
 def build_ppas(
-    seed: int, scale: float, geo: Geography, orgs: Organisations, comms: Communities, assess: Assessments,
+    seed: int,
+    scale: float,
+    geo: Geography,
+    orgs: Organisations,
+    comms: Communities,
+    assess: Assessments,
 ) -> Ppas:
     rng = stream(seed, "ppas")
     n_moa, n_oobc, n_req = counts_for(scale)
@@ -144,15 +149,26 @@ def build_ppas(
     sub = req[is_r]
     ensure_all(rng, sub, len(ch.PPA_REQUEST_STATUS))
     req[is_r] = sub
-    req_status_map = {"submitted": "planning", "under_review": "planning", "clarification": "planning",
-                      "endorsed": "planning", "approved": "planning", "in_progress": "ongoing",
-                      "completed": "completed", "deferred": "on_hold", "declined": "cancelled"}
+    req_status_map = {
+        "submitted": "planning",
+        "under_review": "planning",
+        "clarification": "planning",
+        "endorsed": "planning",
+        "approved": "planning",
+        "in_progress": "ongoing",
+        "completed": "completed",
+        "deferred": "on_hold",
+        "declined": "cancelled",
+    }
     for name, code in REQUEST.items():
         status[is_r & (req == code)] = STATUS[req_status_map[name]]
     status[is_r & (req == REQUEST["approved"]) & (rng.random(n) < 0.5)] = STATUS["ongoing"]
     # requests are recent: they are made for the coming fiscal year
-    fy[is_r] = np.where(req[is_r] <= REQUEST["approved"], rng.choice([2025, 2026], size=int(is_r.sum())),
-                        rng.choice([2023, 2024, 2025], size=int(is_r.sum())))
+    fy[is_r] = np.where(
+        req[is_r] <= REQUEST["approved"],
+        rng.choice([2025, 2026], size=int(is_r.sum())),
+        rng.choice([2023, 2024, 2025], size=int(is_r.sum())),
+    )
     status[example] = STATUS["ongoing"]
     fy[example] = 2025
     # every status on PPAs proper, and enough planning PPAs to show every pre-approval stage
@@ -177,7 +193,8 @@ def build_ppas(
     approval[running] = np.where(rng.random(int(running.sum())) < 0.45, APPROVAL["approved"], APPROVAL["enacted"])
     cancelled = st == STATUS["cancelled"]
     approval[cancelled] = np.array([APPROVAL["rejected"], APPROVAL["approved"], APPROVAL["enacted"]])[
-        pick(rng, range(3), int(cancelled.sum()), [0.5, 0.3, 0.2])]
+        pick(rng, range(3), int(cancelled.sum()), [0.5, 0.3, 0.2])
+    ]
     # requests follow their own flow
     rq = {v: k for k, v in REQUEST.items()}
     for i in np.flatnonzero(is_r):
@@ -250,12 +267,14 @@ def build_ppas(
     whole = rng.random(n) < 0.75
     cents = np.where(whole, np.round(pesos, -3) * 100, np.round(pesos * 100)).astype(np.int64)
     estimated = np.full(n, -1, dtype=np.int64)
-    estimated[is_r] = (np.round(np.clip(rng.lognormal(np.log(2.5e6), 1.0, size=int(is_r.sum())), 50_000, 60e6), -2)
-                       * 100).astype(np.int64)
+    estimated[is_r] = (
+        np.round(np.clip(rng.lognormal(np.log(2.5e6), 1.0, size=int(is_r.sum())), 50_000, 60e6), -2) * 100
+    ).astype(np.int64)
     funded_req = is_r & np.isin(req, [REQUEST["approved"], REQUEST["in_progress"], REQUEST["completed"]])
     cents[is_r] = -1
-    cents[funded_req] = (estimated[funded_req] * rng.uniform(0.5, 1.0, size=int(funded_req.sum()))).astype(
-        np.int64) // 100 * 100
+    cents[funded_req] = (
+        (estimated[funded_req] * rng.uniform(0.5, 1.0, size=int(funded_req.sum()))).astype(np.int64) // 100 * 100
+    )
     no_budget = ~is_r & ~taken & (st == STATUS["planning"]) & (rng.random(n) < 0.12)
     cents[no_budget] = -1
     cents[example] = WORKED_EXAMPLE_BUDGET * 100
@@ -264,15 +283,17 @@ def build_ppas(
     u = rng.random(n)
     ceiling = np.full(n, -1, dtype=np.int64)
     raised = has & (u < 0.75)
-    ceiling[raised] = -(-(cents[raised] * rng.uniform(1.0, 1.3, size=int(raised.sum()))).astype(np.int64)
-                        // 100_000) * 100_000
+    ceiling[raised] = (
+        -(-(cents[raised] * rng.uniform(1.0, 1.3, size=int(raised.sum()))).astype(np.int64) // 100_000) * 100_000
+    )
     ceiling[raised] = np.maximum(ceiling[raised], cents[raised])
     same = has & (u >= 0.75) & (u < 0.87)
     ceiling[same] = cents[same]
 
     obc = np.full(n, -1, dtype=np.int64)
-    share = np.where(is_o, np.where(rng.random(n) < 0.85, 1.0, rng.uniform(0.6, 1.0, size=n)),
-                     rng.uniform(0.02, 0.45, size=n))
+    share = np.where(
+        is_o, np.where(rng.random(n) < 0.85, 1.0, rng.uniform(0.6, 1.0, size=n)), rng.uniform(0.02, 0.45, size=n)
+    )
     share = np.where(is_r, 1.0, share)
     with_obc = has & (is_o | is_r | (rng.random(n) < 0.65))
     obc[with_obc] = np.floor(cents[with_obc] * share[with_obc]).astype(np.int64)
@@ -290,20 +311,27 @@ def build_ppas(
     late = completed & (end > REFERENCE_DATE)
     end = np.where(late, REFERENCE_DATE - rng.integers(0, 60, size=n).astype("timedelta64[D]"), end)
     start = np.where(late, np.minimum(start, end - rng.integers(30, 200, size=n).astype("timedelta64[D]")), start)
-    actual_end = np.where(completed & ~np.isnat(end), end + rng.integers(-30, 120, size=n).astype("timedelta64[D]"),
-                          nat)
+    actual_end = np.where(
+        completed & ~np.isnat(end), end + rng.integers(-30, 120, size=n).astype("timedelta64[D]"), nat
+    )
     actual_end = np.where(~np.isnat(actual_end), np.minimum(np.maximum(actual_end, start), REFERENCE_DATE), nat)
     open_ = np.isin(st, [STATUS["planning"], STATUS["ongoing"]]) & (rng.random(n) < 0.7)
     milestone = np.where(open_, REFERENCE_DATE + rng.integers(-45, 150, size=n).astype("timedelta64[D]"), nat)
-    last_update = np.where(~np.isnat(start) & (rng.random(n) < 0.85),
-                           np.minimum(start + rng.integers(0, 400, size=n).astype("timedelta64[D]"), REFERENCE_DATE),
-                           nat)
+    last_update = np.where(
+        ~np.isnat(start) & (rng.random(n) < 0.85),
+        np.minimum(start + rng.integers(0, 400, size=n).astype("timedelta64[D]"), REFERENCE_DATE),
+        nat,
+    )
 
     # ---------------------------------------------------------------- coverage and communities
     anchor = rng.integers(0, len(comms), size=n)
-    level = np.where(is_m, pick(rng, range(5), n, [0.1, 0.15, 0.35, 0.35, 0.05]),
-                     np.where(is_o, pick(rng, range(5), n, [0.0, 0.05, 0.3, 0.5, 0.15]),
-                              pick(rng, range(5), n, [0.0, 0.0, 0.1, 0.5, 0.4])))
+    level = np.where(
+        is_m,
+        pick(rng, range(5), n, [0.1, 0.15, 0.35, 0.35, 0.05]),
+        np.where(
+            is_o, pick(rng, range(5), n, [0.0, 0.05, 0.3, 0.5, 0.15]), pick(rng, range(5), n, [0.0, 0.0, 0.1, 0.5, 0.4])
+        ),
+    )
     level[imported] = 0
     level[example] = 2
     cov_region = np.where(level >= 1, comms.region[anchor], -1)
@@ -320,8 +348,11 @@ def build_ppas(
     auto_status = rng.random(n) < 0.85
 
     # ---------------------------------------------------------------- audit stamps
-    created_day = np.where(fy > 0, year_start(np.maximum(fy, 2000) - 1) + rng.integers(150, 420, size=n).astype(
-        "timedelta64[D]"), days("2025-10-06"))
+    created_day = np.where(
+        fy > 0,
+        year_start(np.maximum(fy, 2000) - 1) + rng.integers(150, 420, size=n).astype("timedelta64[D]"),
+        days("2025-10-06"),
+    )
     created_day = np.minimum(created_day, np.where(np.isnat(start), REFERENCE_DATE, start + 10))
     created_day = np.minimum(created_day, REFERENCE_DATE)
     created = stamps(created_day, rng)
@@ -329,17 +360,54 @@ def build_ppas(
     updated = later_stamps(created, rng, age * np.sqrt(rng.random(n)))
 
     ids = uuids(rng, n)
-    ppas = Ppas(ids=ids, category=cat, org=org, fiscal_year=fy, status=status, approval=approval,
-                request_status=req, priority=priority, sector=sector, funding=funding, budget=cents, start=start,
-                end=end, region=cov_region, province=cov_prov, community=anchor, created=created, tracked=tracked,
-                auto_progress=auto_progress, example=example)
+    ppas = Ppas(
+        ids=ids,
+        category=cat,
+        org=org,
+        fiscal_year=fy,
+        status=status,
+        approval=approval,
+        request_status=req,
+        priority=priority,
+        sector=sector,
+        funding=funding,
+        budget=cents,
+        start=start,
+        end=end,
+        region=cov_region,
+        province=cov_prov,
+        community=anchor,
+        created=created,
+        tracked=tracked,
+        auto_progress=auto_progress,
+        example=example,
+    )
 
-    ppas.frame = _frame(rng, ppas, geo, orgs, comms, assess, {
-        "imported": imported, "funding_other": funding_other, "approp": approp, "ceiling": ceiling, "obc": obc,
-        "estimated": estimated, "actual_end": actual_end, "milestone": milestone, "last_update": last_update,
-        "cov_muni": cov_muni, "cov_brgy": cov_brgy, "tracking": tracking, "auto_status": auto_status,
-        "updated": updated, "funded_req": funded_req,
-    })
+    ppas.frame = _frame(
+        rng,
+        ppas,
+        geo,
+        orgs,
+        comms,
+        assess,
+        {
+            "imported": imported,
+            "funding_other": funding_other,
+            "approp": approp,
+            "ceiling": ceiling,
+            "obc": obc,
+            "estimated": estimated,
+            "actual_end": actual_end,
+            "milestone": milestone,
+            "last_update": last_update,
+            "cov_muni": cov_muni,
+            "cov_brgy": cov_brgy,
+            "tracking": tracking,
+            "auto_status": auto_status,
+            "updated": updated,
+            "funded_req": funded_req,
+        },
+    )
     return ppas
 
 
@@ -363,17 +431,32 @@ def _title(rng: np.random.Generator, cat: int, sector: int, org: str, place: str
 
 def _framework(rng: np.random.Generator, sector: int) -> dict:
     key = SECTORS[sector] if sector >= 0 else "governance"
-    outcomes = [{"indicator": ref.OUTCOME_TEMPLATES[key][int(rng.integers(len(ref.OUTCOME_TEMPLATES[key])))],
-                 "target": ref.MESSY_TARGETS[int(rng.integers(len(ref.MESSY_TARGETS)))]}
-                for _ in range(int(rng.integers(1, 4)))]
-    outputs = [{"indicator": ref.OUTPUT_TEMPLATES[key][int(rng.integers(len(ref.OUTPUT_TEMPLATES[key])))],
-                "target": ref.MESSY_TARGETS[int(rng.integers(len(ref.MESSY_TARGETS)))]}
-               for _ in range(int(rng.integers(1, 6)))]
+    outcomes = [
+        {
+            "indicator": ref.OUTCOME_TEMPLATES[key][int(rng.integers(len(ref.OUTCOME_TEMPLATES[key])))],
+            "target": ref.MESSY_TARGETS[int(rng.integers(len(ref.MESSY_TARGETS)))],
+        }
+        for _ in range(int(rng.integers(1, 4)))
+    ]
+    outputs = [
+        {
+            "indicator": ref.OUTPUT_TEMPLATES[key][int(rng.integers(len(ref.OUTPUT_TEMPLATES[key])))],
+            "target": ref.MESSY_TARGETS[int(rng.integers(len(ref.MESSY_TARGETS)))],
+        }
+        for _ in range(int(rng.integers(1, 6)))
+    ]
     return {"outcomes": outcomes, "outputs": outputs}
 
 
-def _frame(rng: np.random.Generator, p: Ppas, geo: Geography, orgs: Organisations, comms: Communities,
-           assess: Assessments, x: dict) -> Frame:
+def _frame(
+    rng: np.random.Generator,
+    p: Ppas,
+    geo: Geography,
+    orgs: Organisations,
+    comms: Communities,
+    assess: Assessments,
+    x: dict,
+) -> Frame:
     n = len(p)
     cat, st = p.category, p.status
     is_r, is_o = cat == CAT_REQUEST, cat == CAT_OOBC
@@ -389,12 +472,22 @@ def _frame(rng: np.random.Generator, p: Ppas, geo: Geography, orgs: Organisation
             places.append(geo.province_names[p.province[i]])
         else:
             places.append(f"Region {geo.region_codes[comms.region[c]]}")
-    titles = [_title(rng, int(cat[i]), int(p.sector[i]), orgs.acronyms[p.org[i]] if p.org[i] >= 0 else "",
-                     places[i], int(p.fiscal_year[i])) for i in range(n)]
+    titles = [
+        _title(
+            rng,
+            int(cat[i]),
+            int(p.sector[i]),
+            orgs.acronyms[p.org[i]] if p.org[i] >= 0 else "",
+            places[i],
+            int(p.fiscal_year[i]),
+        )
+        for i in range(n)
+    ]
     titles[p.example] = WORKED_EXAMPLE_TITLE
     summaries = [
-        "" if imported[i] or rng.random() < 0.15 else
-        f"{titles[i]}. Implemented by {orgs.acronyms[p.org[i]] if p.org[i] >= 0 else 'the requesting community'}"
+        ""
+        if imported[i] or rng.random() < 0.15
+        else f"{titles[i]}. Implemented by {orgs.acronyms[p.org[i]] if p.org[i] >= 0 else 'the requesting community'}"
         f" for Bangsamoro communities in {places[i]}."
         for i in range(n)
     ]
@@ -458,41 +551,72 @@ def _frame(rng: np.random.Generator, p: Ppas, geo: Geography, orgs: Organisation
             k = int(rng.integers(1, 4))
             tags = rng.choice(len(ref.GOAL_ALIGNMENT_TAGS), size=k, replace=False)
             goal_alignment.append([ref.GOAL_ALIGNMENT_TAGS[t] for t in sorted(tags)])
-    pillar = [ref.MORAL_GOVERNANCE_PILLARS[int(rng.integers(len(ref.MORAL_GOVERNANCE_PILLARS)))]
-              if not imported[i] and rng.random() < 0.35 else "" for i in range(n)]
-    shares = (("compliance_gad", 0.4), ("compliance_ccet", 0.2), ("benefits_indigenous_peoples", 0.15),
-              ("supports_peace_agenda", 0.35), ("supports_sdg", 0.5))
+    pillar = [
+        ref.MORAL_GOVERNANCE_PILLARS[int(rng.integers(len(ref.MORAL_GOVERNANCE_PILLARS)))]
+        if not imported[i] and rng.random() < 0.35
+        else ""
+        for i in range(n)
+    ]
+    shares = (
+        ("compliance_gad", 0.4),
+        ("compliance_ccet", 0.2),
+        ("benefits_indigenous_peoples", 0.15),
+        ("supports_peace_agenda", 0.35),
+        ("supports_sdg", 0.5),
+    )
     flags = {name: (~imported & (rng.random(n) < prob)) for name, prob in shares}
 
     budget_pesos = np.where(has, p.budget / 100.0, np.nan)
     slots_on = ~imported & (rng.random(n) < 0.7)
-    total_slots = np.where(slots_on, np.clip(np.round(np.nan_to_num(budget_pesos, nan=2e6) / rng.lognormal(
-        np.log(25_000), 0.8, size=n)), 10, 250_000), np.nan)
-    obc_slots = np.where(slots_on & (rng.random(n) < 0.9), np.floor(total_slots * rng.uniform(0.05, 1.0, size=n)),
-                         np.nan)
-    individuals = np.where(slots_on & (rng.random(n) < 0.8), np.round(total_slots * rng.uniform(0.8, 1.6, size=n)),
-                           np.nan)
+    total_slots = np.where(
+        slots_on,
+        np.clip(
+            np.round(np.nan_to_num(budget_pesos, nan=2e6) / rng.lognormal(np.log(25_000), 0.8, size=n)), 10, 250_000
+        ),
+        np.nan,
+    )
+    obc_slots = np.where(
+        slots_on & (rng.random(n) < 0.9), np.floor(total_slots * rng.uniform(0.05, 1.0, size=n)), np.nan
+    )
+    individuals = np.where(
+        slots_on & (rng.random(n) < 0.8), np.round(total_slots * rng.uniform(0.8, 1.6, size=n)), np.nan
+    )
     organisations = np.where(~imported & (rng.random(n) < 0.4), rng.integers(1, 60, size=n), np.nan)
     cpb_on = slots_on & has & (rng.random(n) < 0.35)
-    cost_per_ben = np.where(cpb_on, np.round(budget_pesos / np.maximum(total_slots, 1) * rng.uniform(
-        0.8, 1.2, size=n), 2), np.nan)
+    cost_per_ben = np.where(
+        cpb_on, np.round(budget_pesos / np.maximum(total_slots, 1) * rng.uniform(0.8, 1.2, size=n), 2), np.nan
+    )
     rating = pick(rng, ("", *ch.COST_EFFECTIVENESS_RATING), n, [0.5, 0.1, 0.15, 0.15, 0.1])
 
-    framework = [None if (is_r[i] and rng.random() < 0.9) or rng.random() < 0.1 else _framework(rng, int(p.sector[i]))
-                 for i in range(n)]
+    framework = [
+        None if (is_r[i] and rng.random() < 0.9) or rng.random() < 0.1 else _framework(rng, int(p.sector[i]))
+        for i in range(n)
+    ]
     framework[p.example] = {
         "outcomes": [{"indicator": "OBC leaders applying community-driven development", "target": "80%"}],
-        "outputs": [{"indicator": "Leaders trained", "target": 120},
-                    {"indicator": "Community action plans prepared", "target": "24 (1 per barangay)"}],
+        "outputs": [
+            {"indicator": "Leaders trained", "target": 120},
+            {"indicator": "Community action plans prepared", "target": "24 (1 per barangay)"},
+        ],
     }
 
-    program_code = [f"{orgs.acronyms[p.org[i]]}-{p.fiscal_year[i]}-{i % 1000:03d}"
-                    if p.org[i] >= 0 and p.fiscal_year[i] and rng.random() < 0.6 else "" for i in range(n)]
-    plan_ref = [("BDP 2023-2028" if rng.random() < 0.6 else f"AIP {p.fiscal_year[i]}") if p.fiscal_year[i]
-                and rng.random() < 0.55 else "" for i in range(n)]
+    program_code = [
+        f"{orgs.acronyms[p.org[i]]}-{p.fiscal_year[i]}-{i % 1000:03d}"
+        if p.org[i] >= 0 and p.fiscal_year[i] and rng.random() < 0.6
+        else ""
+        for i in range(n)
+    ]
+    plan_ref = [
+        ("BDP 2023-2028" if rng.random() < 0.6 else f"AIP {p.fiscal_year[i]}")
+        if p.fiscal_year[i] and rng.random() < 0.55
+        else ""
+        for i in range(n)
+    ]
     policy = np.where(x["tracking"], pick(rng, ch.BUDGET_DISTRIBUTION_POLICY, n, [0.4, 0.25, 0.35]), -1)
-    unit = [ref.OOBC_UNITS[int(rng.integers(len(ref.OOBC_UNITS)))] if is_o[i] or (is_r[i] and rng.random() < 0.5)
-            else "" for i in range(n)]
+    unit = [
+        ref.OOBC_UNITS[int(rng.integers(len(ref.OOBC_UNITS)))] if is_o[i] or (is_r[i] and rng.random() < 0.5) else ""
+        for i in range(n)
+    ]
 
     def ids_of(arr: np.ndarray) -> list[int | None]:
         return [int(v) + 1 if v >= 0 else None for v in arr]
@@ -527,9 +651,15 @@ def _frame(rng: np.random.Generator, p: Ppas, geo: Geography, orgs: Organisation
         "coverage_municipality_id": ids_of(x["cov_muni"]),
         "coverage_barangay_id": ids_of(x["cov_brgy"]),
         "related_assessment_id": related,
-        "plan_year": np.where(p.fiscal_year == 0, np.nan,
-                              np.where((rng.random(n) < 0.2) & (p.fiscal_year > FISCAL_YEARS[0]), p.fiscal_year - 1,
-                                       np.where(rng.random(n) < 0.05, np.nan, p.fiscal_year))),
+        "plan_year": np.where(
+            p.fiscal_year == 0,
+            np.nan,
+            np.where(
+                (rng.random(n) < 0.2) & (p.fiscal_year > FISCAL_YEARS[0]),
+                p.fiscal_year - 1,
+                np.where(rng.random(n) < 0.05, np.nan, p.fiscal_year),
+            ),
+        ),
         "fiscal_year": np.where(p.fiscal_year == 0, np.nan, p.fiscal_year),
         "sector": [SECTORS[s] if s >= 0 else "" for s in p.sector],
         "appropriation_class": [ch.APPROPRIATION_CLASS[a] if a >= 0 else "" for a in x["approp"]],
@@ -570,8 +700,9 @@ def status_progress(rng: np.random.Generator, status: np.ndarray) -> np.ndarray:
     lo = np.array([0, 5, 100, 10, 0])[status]
     hi = np.array([10, 95, 100, 80, 60])[status]
     prog = lo + np.floor(rng.random(len(status)) * (hi - lo + 1)).astype(np.int64)
-    prog[status == STATUS["planning"]] = np.where(rng.random(int((status == STATUS["planning"]).sum())) < 0.8, 0,
-                                                  prog[status == STATUS["planning"]])
+    prog[status == STATUS["planning"]] = np.where(
+        rng.random(int((status == STATUS["planning"]).sum())) < 0.8, 0, prog[status == STATUS["planning"]]
+    )
     return np.minimum(prog, 100)
 
 

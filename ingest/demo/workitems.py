@@ -51,14 +51,16 @@ _HAS_CHILDREN = np.array([1.0, 0.95, 0.9, 0.8, 0.35, 0.1])
 _BASE = np.array([2, 2, 1, 1, 1, 1])
 _LAMBDA = np.array([2.4, 1.6, 2.2, 1.5, 1.2, 0.8])
 _SCALED = np.array([1.0, 1.0, 1.0, 0.6, 0.3, 0.0])  # how much the size factor applies
-_CHILD_TYPES = np.array([
-    [0, 0.10, 0.85, 0.0, 0.05, 0.0],  # project (sub_project share is raised for big PPAs)
-    [0, 0.0, 0.75, 0.05, 0.20, 0.0],  # sub_project
-    [0, 0.0, 0.0, 0.25, 0.65, 0.10],  # activity
-    [0, 0.0, 0.0, 0.0, 0.70, 0.30],  # sub_activity
-    [0, 0.0, 0.0, 0.0, 0.0, 1.0],  # task
-    [0, 0.0, 0.0, 0.0, 0.0, 1.0],  # subtask
-])
+_CHILD_TYPES = np.array(
+    [
+        [0, 0.10, 0.85, 0.0, 0.05, 0.0],  # project (sub_project share is raised for big PPAs)
+        [0, 0.0, 0.75, 0.05, 0.20, 0.0],  # sub_project
+        [0, 0.0, 0.0, 0.25, 0.65, 0.10],  # activity
+        [0, 0.0, 0.0, 0.0, 0.70, 0.30],  # sub_activity
+        [0, 0.0, 0.0, 0.0, 0.0, 1.0],  # task
+        [0, 0.0, 0.0, 0.0, 0.0, 1.0],  # subtask
+    ]
+)
 SIZE_MULTIPLIER = 1.0  # calibrated so that scale 1 gives about 10,000 work items
 
 # leaf status distribution (NOT_STARTED .. CANCELLED) by PPA status; "ongoing" depends on the fiscal year
@@ -105,8 +107,9 @@ class WorkItems:
         return len(self.tree)
 
 
-def _structure(rng: np.random.Generator, size_factor: np.ndarray, root_type: np.ndarray,
-               sub_project_share: np.ndarray) -> tuple[np.ndarray, ...]:
+def _structure(
+    rng: np.random.Generator, size_factor: np.ndarray, root_type: np.ndarray, sub_project_share: np.ndarray
+) -> tuple[np.ndarray, ...]:
     """Random trees, one per entry of ``size_factor``: arrays tree, parent, level, type (level order)."""
     t = len(size_factor)
     tree = [np.arange(t)]
@@ -178,21 +181,33 @@ def _example_tree() -> tuple[np.ndarray, ...]:
     wtype = np.array([PROJECT, ACTIVITY, TASK, TASK, ACTIVITY, TASK, TASK, ACTIVITY, TASK, TASK])
     lft = np.array([1, 2, 3, 5, 8, 9, 11, 14, 15, 17])
     rght = np.array([20, 7, 4, 6, 13, 10, 12, 19, 16, 18])
-    pesos = np.array([5_000_000, 1_500_000, 300_000, 1_200_000, 2_000_000, 500_000, 1_500_000, 1_500_000,
-                      200_000, 1_300_000])
+    pesos = np.array(
+        [5_000_000, 1_500_000, 300_000, 1_200_000, 2_000_000, 500_000, 1_500_000, 1_500_000, 200_000, 1_300_000]
+    )
     return parent, level, wtype, lft, rght, pesos * 100
 
 
 # fixed leaf statuses, progress and expenditure (pesos) of the worked example's six tasks
 _EXAMPLE_LEAVES = {
-    2: (COMPLETED, 100, 295_000), 3: (COMPLETED, 100, 1_180_000),
-    5: (COMPLETED, 100, 510_000), 6: (IN_PROGRESS, 40, 600_000),
-    8: (NOT_STARTED, 0, 0), 9: (NOT_STARTED, 0, -1),
+    2: (COMPLETED, 100, 295_000),
+    3: (COMPLETED, 100, 1_180_000),
+    5: (COMPLETED, 100, 510_000),
+    6: (IN_PROGRESS, 40, 600_000),
+    8: (NOT_STARTED, 0, 0),
+    9: (NOT_STARTED, 0, -1),
 }
-_EXAMPLE_DATES = {0: ("2025-02-01", "2025-12-15"), 1: ("2025-02-01", "2025-05-31"), 2: ("2025-02-01", "2025-03-15"),
-                  3: ("2025-03-01", "2025-05-31"), 4: ("2025-05-01", "2025-09-30"), 5: ("2025-05-01", "2025-06-30"),
-                  6: ("2025-06-01", "2025-09-30"), 7: ("2025-09-01", "2025-12-15"), 8: ("2025-09-01", "2025-10-15"),
-                  9: ("2025-10-01", "2025-12-15")}
+_EXAMPLE_DATES = {
+    0: ("2025-02-01", "2025-12-15"),
+    1: ("2025-02-01", "2025-05-31"),
+    2: ("2025-02-01", "2025-03-15"),
+    3: ("2025-03-01", "2025-05-31"),
+    4: ("2025-05-01", "2025-09-30"),
+    5: ("2025-05-01", "2025-06-30"),
+    6: ("2025-06-01", "2025-09-30"),
+    7: ("2025-09-01", "2025-12-15"),
+    8: ("2025-09-01", "2025-10-15"),
+    9: ("2025-10-01", "2025-12-15"),
+}
 
 
 def standalone_count(scale: float) -> int:
@@ -234,8 +249,9 @@ def build_work_items(seed: int, scale: float, p: Ppas) -> WorkItems:
     leaf = n_children == 0
 
     # ------------------------------------------------------------------ budgets (top-down)
-    alloc_mode = np.array([OK, UNDER, OVER, NONE])[np.searchsorted(np.cumsum([0.86, 0.06, 0.05, 0.03]),
-                                                                  rng.random(n), side="right").clip(0, 3)]
+    alloc_mode = np.array([OK, UNDER, OVER, NONE])[
+        np.searchsorted(np.cumsum([0.86, 0.06, 0.05, 0.03]), rng.random(n), side="right").clip(0, 3)
+    ]
     alloc_mode[is_example] = OK
     budget = np.full(n, -1, dtype=np.int64)
     budget[is_root] = np.where(ppa[is_root] >= 0, p.budget[np.maximum(ppa[is_root], 0)], -1)
@@ -249,8 +265,11 @@ def build_work_items(seed: int, scale: float, p: Ppas) -> WorkItems:
         counts = np.diff(np.concatenate([starts, [len(idx)]]))
         gpar = par[starts]
         mode = alloc_mode[gpar]
-        factor = np.where(mode == UNDER, rng.uniform(0.6, 0.97, size=len(gpar)),
-                          np.where(mode == OVER, rng.uniform(1.03, 1.3, size=len(gpar)), 1.0))
+        factor = np.where(
+            mode == UNDER,
+            rng.uniform(0.6, 0.97, size=len(gpar)),
+            np.where(mode == OVER, rng.uniform(1.03, 1.3, size=len(gpar)), 1.0),
+        )
         pb = budget[gpar]
         totals = np.where(pb > 0, np.round(pb * factor), 0).astype(np.int64)
         parts = split_cents(rng, totals, counts, shape=2.0)
@@ -295,8 +314,7 @@ def build_work_items(seed: int, scale: float, p: Ppas) -> WorkItems:
             for year, share in _ONGOING_DONE.items():
                 done[fy[rows] == year] = share
             rest = np.array([0.3, 0.45, 0.1, 0.05, 0.0, 0.1])
-            cum = np.cumsum(np.column_stack([rest[:4] * (1 - done)[:, None],
-                                             done, rest[5] * (1 - done)]), axis=1)
+            cum = np.cumsum(np.column_stack([rest[:4] * (1 - done)[:, None], done, rest[5] * (1 - done)]), axis=1)
             status[rows] = np.minimum((u[rows, None] > cum).sum(axis=1), CANCELLED)
         else:
             cum = np.cumsum(_LEAF_STATUS[name])
@@ -308,7 +326,8 @@ def build_work_items(seed: int, scale: float, p: Ppas) -> WorkItems:
     lo = np.array([0, 10, 5, 0, 100, 0])
     hi = np.array([0, 90, 70, 60, 100, 50])
     progress[leaf] = lo[status[leaf]] + np.floor(rng.random(int(leaf.sum())) * (hi - lo + 1)[status[leaf]]).astype(
-        np.int64)
+        np.int64
+    )
     auto = is_root | (rng.random(n) < 0.95)
     for row, (st, pr, _) in _EXAMPLE_LEAVES.items():
         status[row], progress[row] = st, pr
@@ -337,10 +356,12 @@ def build_work_items(seed: int, scale: float, p: Ppas) -> WorkItems:
     b = np.where(budget >= 0, budget, (rng.lognormal(np.log(150_000), 1.0, size=n) * 100).astype(np.int64))
     ratio = np.select(
         [status == COMPLETED, np.isin(status, [IN_PROGRESS, AT_RISK]), status == BLOCKED, status == CANCELLED],
-        [np.where(rng.random(n) < 0.08, rng.uniform(1.01, 1.3, size=n), rng.uniform(0.8, 1.0, size=n)),
-         progress / 100.0 * rng.uniform(0.7, 1.2, size=n),
-         rng.uniform(0.0, 0.5, size=n),
-         np.where(rng.random(n) < 0.6, 0.0, rng.uniform(0.0, 0.2, size=n))],
+        [
+            np.where(rng.random(n) < 0.08, rng.uniform(1.01, 1.3, size=n), rng.uniform(0.8, 1.0, size=n)),
+            progress / 100.0 * rng.uniform(0.7, 1.2, size=n),
+            rng.uniform(0.0, 0.5, size=n),
+            np.where(rng.random(n) < 0.6, 0.0, rng.uniform(0.0, 0.2, size=n)),
+        ],
         default=0.0,
     )
     spent = np.round(b * ratio / 100.0).astype(np.int64) * 100
@@ -354,14 +375,17 @@ def build_work_items(seed: int, scale: float, p: Ppas) -> WorkItems:
     done = status == COMPLETED
     completed_day = np.minimum(due + rng.integers(-20, 30, size=n).astype("timedelta64[D]"), REFERENCE_DATE)
     completed_day = np.maximum(completed_day, start)
-    completed_at = np.where(done, stamps(np.minimum(completed_day, REFERENCE_DATE), rng),
-                            np.datetime64("NaT", "us"))
-    root_created = np.where(ppa >= 0, p.created[np.maximum(ppa, 0)],
-                            stamps(start - np.timedelta64(7, "D"), rng))
-    base = np.maximum(root_created.astype("datetime64[D]"), np.minimum(start, REFERENCE_DATE)
-                      - rng.integers(0, 30, size=n).astype("timedelta64[D]"))
-    created = np.where(is_root, root_created + rng.integers(0, 3, size=n).astype("timedelta64[h]"),
-                       stamps(np.minimum(base, REFERENCE_DATE), rng))
+    completed_at = np.where(done, stamps(np.minimum(completed_day, REFERENCE_DATE), rng), np.datetime64("NaT", "us"))
+    root_created = np.where(ppa >= 0, p.created[np.maximum(ppa, 0)], stamps(start - np.timedelta64(7, "D"), rng))
+    base = np.maximum(
+        root_created.astype("datetime64[D]"),
+        np.minimum(start, REFERENCE_DATE) - rng.integers(0, 30, size=n).astype("timedelta64[D]"),
+    )
+    created = np.where(
+        is_root,
+        root_created + rng.integers(0, 3, size=n).astype("timedelta64[h]"),
+        stamps(np.minimum(base, REFERENCE_DATE), rng),
+    )
     created = np.maximum(created, root_created)
     created = np.minimum(created, (REFERENCE_DATE + 1).astype("datetime64[us]") - np.timedelta64(1, "s"))
     last_change = np.where(done, np.maximum(completed_at, created), created)
@@ -373,10 +397,29 @@ def build_work_items(seed: int, scale: float, p: Ppas) -> WorkItems:
     priority[root_ppa] = _PPA_TO_WORK_PRIORITY[p.priority[ppa[root_ppa]]]
     related_missing = ~is_root & (ppa >= 0) & ~is_example & (rng.random(n) < 0.02)
 
-    return WorkItems(tree=tree, parent=parent, level=level, wtype=wtype, lft=lft, rght=rght, ppa=ppa,
-                     budget=budget, actual=actual, status=status, progress=progress, auto=auto, start=start,
-                     due=due, completed_at=completed_at, created=created, updated=updated, priority=priority,
-                     related_missing=related_missing, alloc_mode=alloc_mode, uid=uuid_bytes(rng, n))
+    return WorkItems(
+        tree=tree,
+        parent=parent,
+        level=level,
+        wtype=wtype,
+        lft=lft,
+        rght=rght,
+        ppa=ppa,
+        budget=budget,
+        actual=actual,
+        status=status,
+        progress=progress,
+        auto=auto,
+        start=start,
+        due=due,
+        completed_at=completed_at,
+        created=created,
+        updated=updated,
+        priority=priority,
+        related_missing=related_missing,
+        alloc_mode=alloc_mode,
+        uid=uuid_bytes(rng, n),
+    )
 
 
 def tree_summary(w: WorkItems, n_ppas: int) -> tuple[np.ndarray, list[str | None]]:
@@ -396,8 +439,9 @@ def tree_summary(w: WorkItems, n_ppas: int) -> tuple[np.ndarray, list[str | None
     return progress, roots
 
 
-def _titles(rng: np.random.Generator, wtype: np.ndarray, is_root: np.ndarray, tree_titles: list[str],
-            tree: np.ndarray) -> list[str]:
+def _titles(
+    rng: np.random.Generator, wtype: np.ndarray, is_root: np.ndarray, tree_titles: list[str], tree: np.ndarray
+) -> list[str]:
     """Roots take their tree's title (the PPA's); other items get phrases fitting their work type."""
     acts, tasks, subs = ref.WORK_ACTIVITIES, ref.WORK_TASKS, ref.SUB_PROJECT_TITLES
     pick_ = rng.integers(0, 1 << 30, size=len(wtype)).tolist()
@@ -460,11 +504,17 @@ def frames(seed: int, w: WorkItems, p: Ppas, orgs: Organisations) -> Iterator[Fr
                 "fiscal_year": int(p.fiscal_year[k]) if p.fiscal_year[k] else None,
                 "workflow_stage": "execution",
             }
-        related = [None if miss else tree_ppa_id[t - 1]
-                   for t, miss in zip(tree.tolist(), w.related_missing[sl].tolist(), strict=True)]
-        notes = np.where(w.alloc_mode[sl] == OVER, "Children exceed this allocation; realignment requested",
-                         np.where((w.alloc_mode[sl] == UNDER) & (rng.random(hi - lo) < 0.5),
-                                  "Balance reserved for contingencies", ""))
+        related = [
+            None if miss else tree_ppa_id[t - 1]
+            for t, miss in zip(tree.tolist(), w.related_missing[sl].tolist(), strict=True)
+        ]
+        notes = np.where(
+            w.alloc_mode[sl] == OVER,
+            "Children exceed this allocation; realignment requested",
+            np.where(
+                (w.alloc_mode[sl] == UNDER) & (rng.random(hi - lo) < 0.5), "Balance reserved for contingencies", ""
+            ),
+        )
         yield {
             "id": ids,
             "work_type": [ch.WORK_TYPE[t] for t in w.wtype[sl].tolist()],

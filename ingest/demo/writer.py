@@ -148,8 +148,14 @@ class Writer:
     def write(self, table: sa.Table, frame: Frame) -> int:
         """Insert a frame (any length) in chunks of ``CHUNK_ROWS``; returns the number of rows written."""
         names = [c.name for c in table.c if c.name in frame]
-        missing = [c.name for c in table.c if c.name not in frame and not c.nullable and c.default is None
-                   and not (c.primary_key and c.autoincrement is True)]
+        missing = [
+            c.name
+            for c in table.c
+            if c.name not in frame
+            and not c.nullable
+            and c.default is None
+            and not (c.primary_key and c.autoincrement is True)
+        ]
         if missing:
             raise ValueError(f"{table.name}: no values for required columns {missing}")
         n = len(frame[names[0]]) if names else 0
