@@ -25,8 +25,8 @@ USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, NoWarehouseError)
 
 
 def _user_errors() -> tuple[type[Exception], ...]:
-    from ingest.obcms import SourceError
     from ingest.pipeline import BuildError
+    from ingest.sources import SourceError
 
     return (*USER_ERRORS, SourceError, BuildError)
 
@@ -69,8 +69,8 @@ def _report(result) -> None:
     rejected = result.rows_rejected
     loaded = sum(o.load.rows_loaded for o in result.loads)
     err.print(
-        f"[green]published[/] {result.warehouse.name}: {loaded:,} rows loaded, {rejected:,} rejected "  # noqa: S608
-        f'(run {result.run_id}; see `oobc sql "select * from meta.rejects"`)'
+        f"[green]published[/] {result.warehouse.name}: {loaded:,} rows loaded, {rejected:,} rejected "
+        f"(run {result.run_id}; rejected rows are listed by `oobc sql` in meta.rejects)"
     )
     for step in result.steps:
         err.print(f"  {step['step']:<32} {step['seconds']:>8.2f}s  {step['status']}")
@@ -124,7 +124,8 @@ def demo(home: Home, scale: float, seed: int, refresh: bool) -> None:
         err.print(f"wrote {home.config_file}")
     if refresh:
         with _progress_bars() as update:
-            _report(_run(run_refresh, home, command="demo", say=_say, progress=update))
+            # a regenerated source is a different database: read it in full
+            _report(_run(run_refresh, home, command="demo", full=True, say=_say, progress=update))
 
 
 @main.group()
@@ -132,26 +133,74 @@ def ingest() -> None:
     """Load one source into a new warehouse, rebuild and publish it."""
 
 
+def _ingest(home: Home, source: dict, command: str) -> None:
+    from ingest.pipeline import refresh as run_refresh
+
+    with _progress_bars() as update:
+        result = _run(run_refresh, home, sources=[source], command=command, say=_say, progress=update)
+    _report(result)
+
+
 @ingest.command("obcms")
 @click.argument("url")
 @click.option("--name", default="obcms", show_default=True, help="Source name recorded with every load.")
+@click.option("--full", is_flag=True, help="Read every row, not only those updated since the last load.")
 @click.pass_obj
-def ingest_obcms_cmd(home: Home, url: str, name: str) -> None:
+def ingest_obcms_cmd(home: Home, url: str, name: str, full: bool) -> None:
     """Read the OBCMS database at URL (a SQLAlchemy URL: sqlite:///path or postgresql+psycopg://...)."""
-    from ingest.pipeline import refresh as run_refresh
+    _ingest(home, {"name": name, "kind": "obcms", "url": url, "incremental": not full}, "ingest obcms")
 
-    source = {"name": name, "kind": "obcms", "url": url}
-    with _progress_bars() as update:
-        result = _run(
-            run_refresh,
-            home,
-            sources=[source],
-            command="ingest obcms",
-            start_from_current=True,
-            say=_say,
-            progress=update,
-        )
-    _report(result)
+
+@ingest.command("ppa-yaml")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, resolve_path=True))
+@click.option(
+    "--fiscal-year",
+    type=click.IntRange(2000, 2100),
+    required=True,
+    help="Fiscal year the budgets are for (the files do not say); recorded with the load.",
+)
+@click.option("--name", default=None, help="Source name [default: ppa-yaml-FISCAL_YEAR].")
+@click.pass_obj
+def ingest_ppa_yaml_cmd(home: Home, folder: str, fiscal_year: int, name: str | None) -> None:
+    """Read OBCMS's MOA PPA YAML files in FOLDER (moa, acronym, ppas with budgets and indicators)."""
+    source = {"name": name or f"ppa-yaml-{fiscal_year}", "kind": "ppa_yaml", "path": folder, "fiscal_year": fiscal_year}
+    _ingest(home, source, "ingest ppa-yaml")
+
+
+@ingest.command("population")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, resolve_path=True))
+@click.option(
+    "--region",
+    type=click.Choice(["IX", "X", "XI", "XII"]),
+    default=None,
+    help="Region of every file [default: from each file name, e.g. region_xii_population_raw.txt].",
+)
+@click.option("--name", default="population", show_default=True, help="Source name recorded with every load.")
+@click.pass_obj
+def ingest_population_cmd(home: Home, files: tuple[str, ...], region: str | None, name: str) -> None:
+    """Read PSA population hierarchy FILES (tab depth = province, municipality, barangay; name<TAB>population)."""
+    source = {"name": name, "kind": "population", "paths": list(files)}
+    if region:
+        source["region"] = region
+    _ingest(home, source, "ingest population")
+
+
+@ingest.command("organizations")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, resolve_path=True))
+@click.option("--name", default="organizations", show_default=True, help="Source name recorded with every load.")
+@click.pass_obj
+def ingest_organizations_cmd(home: Home, path: str, name: str) -> None:
+    """Read the BARMM organisation list (barmm_ministries.yaml: ministries, attached agencies, other entities)."""
+    _ingest(home, {"name": name, "kind": "organizations", "path": path}, "ingest organizations")
+
+
+@ingest.command("files")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, resolve_path=True))
+@click.option("--name", default="files", show_default=True, help="Source name recorded with every load.")
+@click.pass_obj
+def ingest_files_cmd(home: Home, folder: str, name: str) -> None:
+    """Read CSV, XLSX or Parquet files in FOLDER named after OBCMS raw tables (e.g. mana_need.xlsx)."""
+    _ingest(home, {"name": name, "kind": "files", "path": folder}, "ingest files")
 
 
 @main.command()
@@ -160,17 +209,22 @@ def build(home: Home) -> None:
     """Run `dbt build` (models and tests) on a copy of the published warehouse and publish it."""
     from ingest.pipeline import refresh as run_refresh
 
-    _report(_run(run_refresh, home, sources=[], command="build", start_from_current=True, say=_say))
+    _report(_run(run_refresh, home, sources=[], command="build", say=_say))
 
 
 @main.command()
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Start from an empty warehouse and read everything, instead of loading only what changed.",
+)
 @click.pass_obj
-def refresh(home: Home) -> None:
+def refresh(home: Home, full: bool) -> None:
     """Ingest every configured source, build with dbt and publish atomically."""
     from ingest.pipeline import refresh as run_refresh
 
     with _progress_bars() as update:
-        _report(_run(run_refresh, home, say=_say, progress=update))
+        _report(_run(run_refresh, home, full=full, say=_say, progress=update))
 
 
 @main.command()

@@ -7,6 +7,9 @@ unfinished file is removed and the previous warehouse keeps serving.
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import json
 import os
 import shutil
 import subprocess
@@ -21,10 +24,20 @@ import duckdb
 import polars as pl
 import sqlalchemy as sa
 
+from ingest.checked import raw_table
 from ingest.home import DBT_PROJECT_DIR, ConfigError, Home
-from ingest.obcms import SOURCE_TABLES, SourceError, TableOutcome, ingest_obcms
-from ingest.state import StateStore, ingest_reject, ingest_run, new_run_id, refresh_run
-from ingest.warehouse import META_SCHEMA, RAW_SCHEMA, new_build_path, publish, published_path
+from ingest.obcms_schema import SOURCE_TABLES
+from ingest.raw import MergeScope, RawTable, ensure_table, mark_deleted
+from ingest.sources import KINDS, LoadContext, SourceError, TableOutcome, loader, validate_sources
+from ingest.state import (
+    StateStore,
+    ingest_control_total,
+    ingest_reject,
+    ingest_run,
+    new_run_id,
+    refresh_run,
+)
+from ingest.warehouse import META_SCHEMA, new_build_path, publish, published_path
 
 Say = Callable[[str], None]
 Progress = Callable[[str, int, int], None]
@@ -101,17 +114,34 @@ def run_dbt(home: Home, warehouse: Path, args: tuple[str, ...] = ("build",), say
 
 
 # ------------------------------------------------------------------------------------------- meta
-META_DDL = {
-    "refreshes": """CREATE OR REPLACE TABLE meta.refreshes (run_id VARCHAR, command VARCHAR, started_at TIMESTAMP,
-        finished_at TIMESTAMP, status VARCHAR, warehouse_file VARCHAR, steps VARCHAR, error VARCHAR)""",
-    "runs": """CREATE OR REPLACE TABLE meta.runs (run_id VARCHAR, source VARCHAR, table_name VARCHAR,
-        started_at TIMESTAMP, finished_at TIMESTAMP, status VARCHAR, rows_read BIGINT, rows_loaded BIGINT,
-        rows_rejected BIGINT, seconds DOUBLE, error VARCHAR)""",
-    "rejects": """CREATE OR REPLACE TABLE meta.rejects (run_id VARCHAR, source VARCHAR, table_name VARCHAR,
-        row_number BIGINT, row_key VARCHAR, column_name VARCHAR, check_name VARCHAR, failure_value VARCHAR,
-        reason VARCHAR)""",
+META_FROM_STATE = {
+    "refreshes": refresh_run,
+    "runs": ingest_run,
+    "rejects": ingest_reject,
+    "control_totals": ingest_control_total,
 }
-META_FROM_STATE = {"refreshes": refresh_run, "runs": ingest_run, "rejects": ingest_reject}
+
+
+def _duckdb_type(column: sa.Column) -> str:
+    t = column.type
+    if isinstance(t, sa.Numeric) and not isinstance(t, sa.Float):
+        return f"DECIMAL({t.precision},{t.scale})"
+    if isinstance(t, sa.Float):
+        return "DOUBLE"
+    if isinstance(t, sa.Integer):
+        return "BIGINT"
+    if isinstance(t, sa.DateTime):
+        return "TIMESTAMP"
+    return "VARCHAR"
+
+
+# meta.<name> mirrors the state table it is copied from, column for column.
+META_DDL = {
+    name: f"CREATE OR REPLACE TABLE {META_SCHEMA}.{name} ("
+    + ", ".join(f'"{c.name}" {_duckdb_type(c)}' for c in table.columns)
+    + ")"
+    for name, table in META_FROM_STATE.items()
+}
 
 
 def copy_state_to_meta(state: StateStore, con: duckdb.DuckDBPyConnection) -> None:
@@ -120,34 +150,53 @@ def copy_state_to_meta(state: StateStore, con: duckdb.DuckDBPyConnection) -> Non
     with state.engine.connect() as conn:
         for name, table in META_FROM_STATE.items():
             con.execute(META_DDL[name])
-            cols = [r[0] for r in con.execute(f"DESCRIBE meta.{name}").fetchall()]
-            rows = conn.execute(sa.select(*[table.c[c] for c in cols])).all()
+            cols = [str(c.name) for c in table.columns]
+            rows = conn.execute(sa.select(table)).all()
             if rows:
                 frame = pl.DataFrame([tuple(r) for r in rows], schema=cols, orient="row", infer_schema_length=None)
                 con.register("_meta", frame.to_arrow())
-                con.execute(f"INSERT INTO meta.{name} SELECT * FROM _meta")  # noqa: S608 (fixed names)
+                con.execute(f"INSERT INTO meta.{name} SELECT * FROM _meta")
                 con.unregister("_meta")
 
 
 # ---------------------------------------------------------------------------------------- refresh
-def _ingest_source(
-    source: dict, con: duckdb.DuckDBPyConnection, run_id: str, state: StateStore, progress: Progress | None
-) -> list[TableOutcome]:
-    kind = source["kind"]
-    if kind != "obcms":
-        raise ConfigError(f"source {source['name']!r}: unknown kind {kind!r} (known: obcms)")
-    if not source.get("url"):
-        raise ConfigError(f"source {source['name']!r}: an obcms source needs a `url` (a SQLAlchemy database URL)")
-    outcomes = ingest_obcms(source["url"], con, run_id=run_id, source_name=source["name"], progress=progress)
+def known_raw_tables() -> list[RawTable]:
+    """Every raw table any source kind writes, so dbt always finds them (empty when not configured)."""
+    tables = [raw_table(src) for src in SOURCE_TABLES]
+    for kind, module_name in KINDS.items():
+        if kind == "obcms":
+            continue
+        module = importlib.import_module(module_name)
+        tables += list(getattr(module, "RAW_TABLES", ()))
+    return tables
+
+
+def fingerprint(source: dict) -> str:
+    """A hash of a source's configuration: high-water marks hold only for the same database, same settings."""
+    return hashlib.sha256(json.dumps(source, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _record(state: StateStore, run_id: str, source_name: str, outcomes: list[TableOutcome]) -> None:
     for o in outcomes:
         state.record_load(run_id, o.load)
-        state.record_rejects(run_id, source["name"], o.rejects)
-    return outcomes
+        state.record_rejects(run_id, source_name, o.rejects)
+        state.record_control_totals(run_id, source_name, o.load.table_name, o.control_totals)
 
 
-def _drop_source_tables(con: duckdb.DuckDBPyConnection) -> None:
-    for src in SOURCE_TABLES:
-        con.execute(f'DROP TABLE IF EXISTS {RAW_SCHEMA}."{src.name}"')
+def _retire_unconfigured_sources(con: duckdb.DuckDBPyConnection, configured: set[str], run_id: str, say: Say) -> None:
+    """Rows of a source no longer in the configuration are marked deleted (kept, never dropped)."""
+    for table in known_raw_tables():
+        rows = con.execute(f"SELECT DISTINCT _source FROM {table.qualified} WHERE _deleted_at IS NULL").fetchall()
+        for (source,) in rows:
+            if source not in configured:
+                n = mark_deleted(
+                    con,
+                    table,
+                    pl.DataFrame(schema={k: table.columns[k] for k in table.key}),
+                    run_id=run_id,
+                    scope=MergeScope(source),
+                )
+                say(f"{table.name}: {n:,} rows of source {source!r}, no longer configured, marked deleted")
 
 
 def refresh(
@@ -155,18 +204,23 @@ def refresh(
     *,
     sources: list[dict] | None = None,
     command: str = "refresh",
-    start_from_current: bool = False,
+    full: bool = False,
     say: Say | None = None,
     progress: Progress | None = None,
 ) -> RefreshResult:
     """Ingest ``sources`` (default: every configured source), build with dbt and publish atomically.
 
-    With ``start_from_current`` the new file starts as a copy of the published warehouse, so sources not
-    listed keep the raw data they had (used by ``oobc ingest`` and ``oobc build``).
+    The new warehouse starts as a copy of the published one, so loads are incremental: unchanged rows are
+    left alone, OBCMS tables are read from their high-water mark, and sources not listed keep their data.
+    ``full=True`` starts from an empty warehouse and reads everything.
     """
     home.ensure()
+    all_configured = sources is None
+    base_dir = home.root
     if sources is None:
         sources = home.load_config().get("sources", [])
+        base_dir = home.config_file.parent
+    validate_sources(sources, str(home.config_file) if all_configured else "command line")
     state = StateStore(home.state_url)
     run_id = new_run_id()
     state.start_refresh(run_id, command)
@@ -182,8 +236,9 @@ def refresh(
     timer = StepTimer()
     build = new_build_path(home)
     loads: list[TableOutcome] = []
+    new_marks: dict[str, dict] = {}
     try:
-        current = published_path(home, missing_ok=True) if start_from_current else None
+        current = None if full else published_path(home, missing_ok=True)
         if current is not None:
             with timer.step("copy published warehouse"):
                 shutil.copyfile(current, build)
@@ -192,8 +247,27 @@ def refresh(
             for source in sources:
                 with timer.step(f"ingest {source['name']}"):
                     say(f"ingesting source {source['name']} ({source['kind']})")
-                    _drop_source_tables(con)
-                    loads += _ingest_source(source, con, run_id, state, progress)
+                    ctx = LoadContext(
+                        con=con,
+                        run_id=run_id,
+                        source=source,
+                        base_dir=base_dir,
+                        progress=progress,
+                        say=say,
+                        previous_warehouse=str(current) if current else None,
+                        high_water_marks=(
+                            state.high_water_marks(source["name"], str(current), fingerprint(source)) if current else {}
+                        ),
+                    )
+                    outcomes = loader(source["kind"])(ctx)
+                    _record(state, run_id, source["name"], outcomes)
+                    loads += outcomes
+                    new_marks[source["name"]] = ctx.new_high_water_marks
+            with timer.step("prepare raw tables"):
+                for table in known_raw_tables():
+                    ensure_table(con, table)
+                if all_configured:
+                    _retire_unconfigured_sources(con, {s["name"] for s in sources}, run_id, say)
             with timer.step("record run history"):
                 copy_state_to_meta(state, con)
         finally:
@@ -210,6 +284,10 @@ def refresh(
         log_file.close()
         state.finish_refresh(run_id, "failed", timer.steps, error=f"{type(exc).__name__}: {exc}")
         raise
+    for source in sources:
+        marks = new_marks.get(source["name"])
+        if marks:
+            state.set_high_water_marks(source["name"], str(build.resolve()), fingerprint(source), marks)
     for step in timer.steps:
         say(f"{step['step']}: {step['seconds']:.2f}s {step['status']}")
     say(f"published {build}")

@@ -43,6 +43,12 @@ ingest_run = sa.Table(
     sa.Column("rows_read", sa.BigInteger, nullable=False, default=0),
     sa.Column("rows_loaded", sa.BigInteger, nullable=False, default=0),
     sa.Column("rows_rejected", sa.BigInteger, nullable=False, default=0),
+    # what the loaded rows did to the raw table: new keys, changed rows, identical rows left alone,
+    # and rows that disappeared from the source (marked deleted, never dropped)
+    sa.Column("rows_inserted", sa.BigInteger),
+    sa.Column("rows_updated", sa.BigInteger),
+    sa.Column("rows_unchanged", sa.BigInteger),
+    sa.Column("rows_deleted", sa.BigInteger),
     sa.Column("seconds", sa.Float),
     sa.Column("error", sa.Text),
     sa.PrimaryKeyConstraint("run_id", "source", "table_name"),
@@ -57,10 +63,35 @@ ingest_reject = sa.Table(
     sa.Column("table_name", sa.String(100), nullable=False),
     sa.Column("row_number", sa.BigInteger),  # 1-based position in the source read order (by key)
     sa.Column("row_key", sa.Text),
+    sa.Column("location", sa.Text),  # file:line for file sources
     sa.Column("column_name", sa.String(100)),
     sa.Column("check_name", sa.String(200), nullable=False),
     sa.Column("failure_value", sa.Text),
     sa.Column("reason", sa.Text, nullable=False),
+)
+
+
+ingest_control_total = sa.Table(
+    "ingest_control_total",
+    state_metadata,
+    sa.Column("run_id", sa.String(40), nullable=False),
+    sa.Column("source", sa.String(100), nullable=False),
+    sa.Column("table_name", sa.String(100), nullable=False),
+    sa.Column("measure", sa.String(100), nullable=False),  # e.g. approved_budget, population
+    sa.Column("read_value", sa.Numeric(38, 2)),  # over every row read whose value parsed
+    sa.Column("loaded_value", sa.Numeric(38, 2)),  # over the rows loaded
+    sa.PrimaryKeyConstraint("run_id", "source", "table_name", "measure"),
+)
+
+high_water_mark = sa.Table(
+    "high_water_mark",
+    state_metadata,
+    sa.Column("source", sa.String(100), nullable=False),
+    sa.Column("table_name", sa.String(100), nullable=False),
+    sa.Column("updated_at", sa.DateTime, nullable=False),  # the newest source updated_at already loaded
+    sa.Column("warehouse_file", sa.Text),  # the warehouse the rows went into
+    sa.Column("fingerprint", sa.String(64)),  # hash of the source's configuration: another database, another mark
+    sa.PrimaryKeyConstraint("source", "table_name"),
 )
 
 
@@ -75,7 +106,20 @@ def new_run_id() -> str:
 def engine_for(url: str) -> sa.Engine:
     engine = sa.create_engine(url)
     state_metadata.create_all(engine)
+    _add_missing_columns(engine)
     return engine
+
+
+def _add_missing_columns(engine: sa.Engine) -> None:
+    """Bring a state database written by an earlier version up to date (columns are only ever added)."""
+    inspector = sa.inspect(engine)
+    with engine.begin() as conn:
+        for table in state_metadata.sorted_tables:
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in have:
+                    ddl = column.type.compile(dialect=engine.dialect)
+                    conn.execute(sa.text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {ddl}'))
 
 
 @dataclass
@@ -87,6 +131,7 @@ class Reject:
     check_name: str
     failure_value: str | None
     reason: str
+    location: str | None = None  # file:line, for file sources
 
 
 @dataclass
@@ -101,6 +146,10 @@ class TableLoad:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
+    rows_inserted: int | None = None
+    rows_updated: int | None = None
+    rows_unchanged: int | None = None
+    rows_deleted: int | None = None
     error: str | None = None
 
     @property
@@ -159,6 +208,10 @@ class StateStore:
                     rows_read=load.rows_read,
                     rows_loaded=load.rows_loaded,
                     rows_rejected=load.rows_rejected,
+                    rows_inserted=load.rows_inserted,
+                    rows_updated=load.rows_updated,
+                    rows_unchanged=load.rows_unchanged,
+                    rows_deleted=load.rows_deleted,
                     seconds=load.seconds,
                     error=load.error,
                 )
@@ -171,3 +224,53 @@ class StateStore:
                 for i in range(0, len(rows), 10_000):
                     conn.execute(ingest_reject.insert(), rows[i : i + 10_000])
         return len(rows)
+
+    def record_control_totals(self, run_id: str, source: str, table_name: str, totals: dict[str, tuple]) -> None:
+        """``totals``: measure -> (value over the rows read, value over the rows loaded)."""
+        rows = [
+            {
+                "run_id": run_id,
+                "source": source,
+                "table_name": table_name,
+                "measure": m,
+                "read_value": r,
+                "loaded_value": loaded,
+            }
+            for m, (r, loaded) in totals.items()
+        ]
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(ingest_control_total.insert(), rows)
+
+    def high_water_marks(self, source: str, warehouse_file: str, fingerprint: str) -> dict[str, dt.datetime]:
+        """The newest ``updated_at`` loaded per table of ``source``, configured as ``fingerprint`` says, into
+        ``warehouse_file`` (of which the warehouse being built is a copy)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(high_water_mark.c.table_name, high_water_mark.c.updated_at).where(
+                    high_water_mark.c.source == source,
+                    high_water_mark.c.warehouse_file == warehouse_file,
+                    high_water_mark.c.fingerprint == fingerprint,
+                )
+            ).all()
+        return {table: at for table, at in rows}
+
+    def set_high_water_marks(
+        self, source: str, warehouse_file: str, fingerprint: str, marks: dict[str, dt.datetime]
+    ) -> None:
+        with self.engine.begin() as conn:
+            for table, at in marks.items():
+                conn.execute(
+                    high_water_mark.delete().where(
+                        high_water_mark.c.source == source, high_water_mark.c.table_name == table
+                    )
+                )
+                conn.execute(
+                    high_water_mark.insert().values(
+                        source=source,
+                        table_name=table,
+                        updated_at=at,
+                        warehouse_file=warehouse_file,
+                        fingerprint=fingerprint,
+                    )
+                )

@@ -21,12 +21,12 @@ import sqlalchemy as sa
 
 from ingest.home import Home
 from ingest.obcms_schema import SourceTable
+from ingest.raw import RawTable
 
 RAW_SCHEMA = "raw"
 META_SCHEMA = "meta"
 # Schemas searched for bare names by `oobc sql` and the dashboards: marts first.
 SEARCH_PATH = ("marts", "intermediate", "staging", RAW_SCHEMA, META_SCHEMA)
-LOAD_COLUMNS = {"_run_id": "VARCHAR", "_source": "VARCHAR", "_loaded_at": "TIMESTAMP"}
 KEEP_BUILDS = 3
 
 
@@ -82,9 +82,10 @@ def polars_schema(src: SourceTable) -> dict[str, pl.DataType]:
 
 
 def raw_table_ddl(src: SourceTable, schema: str = RAW_SCHEMA) -> str:
-    cols = [f'"{c.name}" {duckdb_type(c)}' for c in src.columns]
-    cols += [f'"{name}" {typ}' for name, typ in LOAD_COLUMNS.items()]
-    return f'CREATE TABLE IF NOT EXISTS {schema}."{src.name}" (\n  ' + ",\n  ".join(cols) + "\n)"
+    """DDL of an OBCMS table's raw copy: its non-PII columns plus the load metadata of ``ingest.raw``."""
+    if schema != RAW_SCHEMA:
+        raise ValueError(f"raw tables live in schema {RAW_SCHEMA}")
+    return RawTable(src.name, polars_schema(src), key=tuple(src.key)).ddl()
 
 
 # ------------------------------------------------------------------------------------- building
