@@ -10,13 +10,12 @@ merged into ``raw`` (``ingest.raw.merge``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import duckdb
 import polars as pl
 import sqlalchemy as sa
-from pandera.errors import SchemaErrors
 
 from ingest.obcms_schema import SourceTable
 from ingest.parse import ColumnSpec, parse_frame
@@ -24,6 +23,7 @@ from ingest.raw import LOCATION_COLUMNS, RawTable, duckdb_type_of
 from ingest.sources import SourceError
 from ingest.state import Reject
 from ingest.warehouse import polars_type
+from validation.failures import ContractMismatch, Failure, failures
 from validation.obcms import ROW_RULES, contract
 
 # Amounts whose totals are recorded at the source and reconciled in the marts.
@@ -54,35 +54,20 @@ def _key_of(frame: pl.DataFrame, src: SourceTable) -> pl.Series:
     ).to_series()
 
 
-def _validate(typed: pl.DataFrame, src: SourceTable) -> pl.DataFrame:
-    """Row positions (within ``typed``) that break the contract, with column, check and value."""
-    empty = pl.DataFrame(schema={"row": pl.Int64, "column": pl.String, "value": pl.String, "check": pl.String})
+def _validate(typed: pl.DataFrame, src: SourceTable) -> list[Failure]:
+    """Rows (positions within ``typed``) that break the contract, with column, check, value and reason."""
     try:
-        contract(src.name).validate(typed, lazy=True)
-    except SchemaErrors as err:
-        fc = err.failure_cases
-        structural = fc.filter(pl.col("index").is_null())
-        if structural.height:
-            raise SourceError(
-                f"{src.name}: the rows do not match the table's contract: "
-                + "; ".join(f"{r['check']}: {r['failure_case']}" for r in structural.iter_rows(named=True))
-            ) from err
-        rows = fc.select(
-            pl.col("index").cast(pl.Int64).alias("row"),
-            pl.when(pl.col("schema_context") == "Column").then(pl.col("column")).alias("column"),
-            pl.col("failure_case").alias("value"),
-            pl.col("check"),
-        )
-        # A row rule's failure case is the whole row: keep only the columns the rule reads.
-        rule_columns = {desc: expr.meta.root_names() for _, expr, desc in ROW_RULES.get(src.name, ())}
-        if rule_columns:
-            involved = [
-                ", ".join(f"{c}={typed[row, c]}" for c in rule_columns[check]) if check in rule_columns else value
-                for row, check, value in rows.select("row", "check", "value").iter_rows()
-            ]
-            rows = rows.with_columns(pl.Series("value", involved, dtype=pl.String))
-        return rows
-    return empty
+        found = failures(contract(src.name), typed, explain=_reason)
+    except ContractMismatch as exc:
+        raise SourceError(str(exc)) from exc
+    # A row rule's failure case is the whole row: keep only the columns the rule reads.
+    rule_columns = {desc: expr.meta.root_names() for _, expr, desc in ROW_RULES.get(src.name, ())}
+    return [
+        replace(f, value=", ".join(f"{c}={typed[f.row, c]}" for c in rule_columns[f.check]))
+        if f.check in rule_columns
+        else f
+        for f in found
+    ]
 
 
 def _reason(check: str, column: str | None, value: str | None) -> str:
@@ -138,13 +123,11 @@ class Stage:
             total = typed.get_column(measure).sum()
             self.read_totals[measure] = self.read_totals.get(measure, Decimal(0)) + Decimal(str(total or 0))
         candidates = typed.with_row_index("_pos").filter(~pl.col("_pos").is_in(sorted(bad)))
-        failures = _validate(candidates.drop("_pos"), self.src)
-        if failures.height:
-            positions = candidates.get_column("_pos")
-            for f in failures.iter_rows(named=True):
-                pos = positions[f["row"]]
-                bad.add(pos)
-                reject(pos, f["column"], f["check"], f["value"], _reason(f["check"], f["column"], f["value"]))
+        positions = candidates.get_column("_pos")
+        for f in _validate(candidates.drop("_pos"), self.src):
+            pos = positions[f.row]
+            bad.add(pos)
+            reject(pos, f.column, f.check, f.value, f.reason)
         self.rejected_rows += len(bad)
         good = typed.with_row_index("_pos").filter(~pl.col("_pos").is_in(sorted(bad)))
         if locate:

@@ -10,13 +10,11 @@ The contracts are strict: a column the table does not define is an error of the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandera.polars as pa
 import polars as pl
-from pandera.errors import SchemaErrors
 
 from ingest.raw import RawTable
+from validation.failures import ContractMismatch, Failure, failures, reason, row_check
 
 YEAR_RANGE = (2000, 2100)
 LEVELS = ("outcome", "output")
@@ -57,26 +55,6 @@ CHECKS: dict[str, dict[str, tuple[pa.Check, ...]]] = {
 ROW_RULES: dict[str, tuple[tuple[pl.Expr, str], ...]] = {}
 
 
-class ContractMismatch(Exception):
-    """The frame's columns or types are not the table's: a loader bug, never a data problem."""
-
-
-@dataclass(frozen=True)
-class Failure:
-    row: int  # 0-based position in the validated frame
-    column: str | None  # None for a row rule
-    check: str
-    value: str | None
-    reason: str
-
-
-def _row_check(expr: pl.Expr, description: str) -> pa.Check:
-    def check(data: pa.PolarsData) -> pl.LazyFrame:
-        return data.lazyframe.select(expr.fill_null(True).alias("ok"))
-
-    return pa.Check(check, name=description, error=description)
-
-
 def build_contract(
     table: RawTable,
     required: tuple[str, ...],
@@ -93,7 +71,7 @@ def build_contract(
             column_checks.append(_not_blank())
         columns[name] = pa.Column(dtype, checks=column_checks, nullable=name not in required, coerce=False)
     return pa.DataFrameSchema(
-        columns, checks=[_row_check(e, d) for e, d in row_rules], strict=True, ordered=True, name=table.name
+        columns, checks=[row_check(e, d) for e, d in row_rules], strict=True, ordered=True, name=table.name
     )
 
 
@@ -109,40 +87,4 @@ def contract(table: RawTable) -> pa.DataFrameSchema:
     return _CONTRACTS[table.name]
 
 
-def reason(check: str, column: str | None, value: str | None) -> str:
-    if column is None:
-        return check  # row rules carry their description as the check name
-    if check == "not_nullable":
-        return f"{column} is required but empty"
-    if check.startswith("str_length"):
-        return f"{column} is required but blank"
-    if check.startswith("isin"):
-        return f"{column} must be one of {check.removeprefix('isin')}, not {value!r}"
-    if check.startswith("greater_than_or_equal_to(0"):
-        return f"{column} must not be negative: {value}"
-    if check.startswith("greater_than_or_equal_to"):
-        return f"{column} must be at least {check.removeprefix('greater_than_or_equal_to')}: {value}"
-    if check.startswith("in_range"):
-        return f"{column} is out of range {check.removeprefix('in_range')}: {value}"
-    return f"{column} failed {check}: {value}"
-
-
-def failures(schema: pa.DataFrameSchema, frame: pl.DataFrame) -> list[Failure]:
-    """Every failure of ``frame`` against ``schema`` (``lazy=True``), by row; empty when the frame is valid."""
-    try:
-        schema.validate(frame, lazy=True)
-    except SchemaErrors as err:
-        fc = err.failure_cases
-        structural = fc.filter(pl.col("index").is_null())
-        if structural.height:
-            raise ContractMismatch(
-                f"{schema.name}: the frame does not match its contract: "
-                + "; ".join(f"{r['check']}: {r['failure_case']}" for r in structural.iter_rows(named=True))
-            ) from err
-        out = []
-        for r in fc.sort("index", "column", nulls_last=True).iter_rows(named=True):
-            column = r["column"] if r["schema_context"] == "Column" else None
-            value = r["failure_case"]
-            out.append(Failure(int(r["index"]), column, r["check"], value, reason(r["check"], column, value)))
-        return out
-    return []
+__all__ = ["YEAR_RANGE", "ContractMismatch", "Failure", "build_contract", "contract", "failures", "reason"]
