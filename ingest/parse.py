@@ -54,10 +54,13 @@ def _parse_int(col: str, dtype: pl.DataType) -> pl.Expr:
 
 
 def _parse_decimal(col: str, dtype: pl.Decimal) -> pl.Expr:
+    """Exact decimals: more places than the column keeps (``1.005`` for centavos) is an error, never rounded
+    away; noise far below them (a REAL rendered as ``0.30000000000000004``) is not."""
     precision, scale = dtype.precision or 38, dtype.scale
-    wide = _blank_to_null(col).cast(pl.Decimal(38, scale), strict=False)
+    wide = _blank_to_null(col).cast(pl.Decimal(38, scale + 8), strict=False)
     limit = 10 ** (precision - scale)
-    return pl.when(wide.abs() < limit).then(wide).otherwise(None).cast(dtype, strict=False)
+    exact = wide == wide.round(scale)
+    return pl.when((wide.abs() < limit) & exact).then(wide.round(scale)).otherwise(None).cast(dtype, strict=False)
 
 
 def _parse_bool(col: str) -> pl.Expr:
@@ -120,7 +123,10 @@ def describe(dtype: pl.DataType, is_uuid: bool) -> str:
     if is_uuid:
         return "a UUID"
     if isinstance(dtype, pl.Decimal):
-        return f"a number with at most {(dtype.precision or 38) - dtype.scale} digits before the decimal point"
+        return (
+            f"a number with at most {(dtype.precision or 38) - dtype.scale} digits before the decimal point "
+            f"and {dtype.scale} after"
+        )
     return {
         pl.Int32: "a whole number",
         pl.Int64: "a whole number",

@@ -303,3 +303,13 @@ def test_batches_give_the_same_result_as_one_read(tiny_sqlite: str) -> None:
     assert con.execute("select sum(amount) from raw.monitoring_monitoringentryfunding").fetchall()[0][0] == Decimal(
         "2000000.75"
     )
+
+
+def test_money_with_more_places_than_centavos_is_rejected_not_rounded(tiny_sqlite: str) -> None:
+    _sqlite(
+        tiny_sqlite, "update monitoring_monitoringentryfunding set amount = '1.005' where tranche_type = 'adjustment'"
+    )
+    _, outcomes = _ingest(tiny_sqlite)
+    [reject] = outcomes["monitoring_monitoringentryfunding"].rejects
+    assert reject.column_name == "amount" and reject.failure_value == "1.005"
+    assert "2 after" in reject.reason
