@@ -66,7 +66,7 @@ def graph_card(graph_id: str) -> dbc.Card:
 
 
 def table(columns: Sequence[Column], rows: Sequence[dict[str, str]], empty: str = "No PPAs match these filters"):
-    """A plain, readable table: text left, numbers right, exact values."""
+    """A plain, readable table: text left, numbers right, exact values. A row's ``row_class`` styles its line."""
     if not rows:
         return html.P(empty, className="text-muted my-3")
     head = html.Thead(
@@ -82,7 +82,8 @@ def table(columns: Sequence[Column], rows: Sequence[dict[str, str]], empty: str 
                         title=row.get(c.tooltip) if c.tooltip else None,
                     )
                     for c in columns
-                ]
+                ],
+                className=row.get("row_class") or None,
             )
             for row in rows
         ]

@@ -39,7 +39,6 @@ def home(tmp_path: Path) -> Home:
 def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
     """A home with a generated demo source, refreshed and published: the real pipeline end to end."""
     from ingest.demo import generate
-
     from ingest.pipeline import refresh
 
     home = Home(tmp_path_factory.mktemp("demo") / "home").ensure()

@@ -1,12 +1,13 @@
 """The dbt project: its shape agrees with the OBCMS contract, and `dbt build` gives hand-computed figures.
 
 The static tests read the project files only. The ``dbt`` test builds a tiny, referentially consistent
-warehouse by hand (raw tables created with ``ingest.warehouse.raw_table_ddl``), runs ``dbt build`` on it in
+warehouse by hand (every raw table created as a refresh does, ``tests.raw_tables``), runs ``dbt build`` on it in
 a subprocess and checks the marts against figures computed by hand below.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -23,7 +24,8 @@ import yaml
 from ingest import obcms_choices
 from ingest.obcms_schema import SOURCE_BY_NAME, SOURCE_TABLES
 from ingest.pipeline import META_DDL
-from ingest.warehouse import raw_table_ddl
+from ingest.raw import RawTable
+from tests.raw_tables import create_every_table, raw_tables
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 DBT_PROJECT = CHECKOUT / "dbt_project"
@@ -31,6 +33,8 @@ MODELS = DBT_PROJECT / "models"
 STAGING_OBCMS = MODELS / "staging" / "obcms"
 # Written by dbt at run time and ignored by git; everything else in the project is source.
 RUNTIME_DIRS = {"target", "logs", "dbt_packages"}
+# Staging models that read the load metadata of every raw table (the one-source-per-model rule does not apply).
+EVERY_RAW_TABLE_READERS = {"stg_meta__raw_tables"}
 
 SOURCE_CALL = re.compile(r"""\{\{\s*source\(\s*['"](\w+)['"]\s*,\s*['"](\w+)['"]\s*\)\s*\}\}""")
 REF_CALL = re.compile(r"""\{\{\s*ref\(\s*['"](\w+)['"]\s*\)\s*\}\}""")
@@ -88,6 +92,44 @@ def test_obcms_sources_are_exactly_the_source_tables():
     assert declared.get("meta") == set(META_DDL)
 
 
+# The file source kinds' tables, as their loaders define them (checked against the RawTable definitions below).
+FILE_SOURCE_TABLES = {
+    "ppa_yaml": {"ppa_yaml_ppas", "ppa_yaml_indicators", "ppa_yaml_special_provisions"},
+    "organizations": {"barmm_organizations"},
+}
+
+
+def _raw_schema_sources() -> dict[str, set[str]]:
+    return {
+        s["name"]: {t["name"] for t in s.get("tables", [])}
+        for path in _yaml_files(MODELS)
+        for s in _load_yaml(path).get("sources", []) or []
+        if s.get("schema") == "raw"
+    }
+
+
+def test_file_sources_are_exactly_their_loaders_tables():
+    declared = _declared_sources()
+    for source_name, tables in FILE_SOURCE_TABLES.items():
+        assert declared.get(source_name) == tables, source_name
+    loaders = {
+        "ppa_yaml": {
+            t.name for t in vars(importlib.import_module("ingest.ppa_yaml")).values() if isinstance(t, RawTable)
+        },
+        "organizations": {
+            t.name for t in vars(importlib.import_module("ingest.organizations")).values() if isinstance(t, RawTable)
+        },
+    }
+    assert loaders == FILE_SOURCE_TABLES
+
+
+def test_every_raw_table_is_a_dbt_source():
+    """The raw tables a refresh creates and the dbt sources over schema raw are the same set, each declared once."""
+    declared = [t for tables in _raw_schema_sources().values() for t in tables]
+    assert len(declared) == len(set(declared))
+    assert set(declared) == set(raw_tables())
+
+
 def test_sources_are_tested_and_fresh():
     sources = {s["name"]: s for path in _yaml_files(MODELS) for s in _load_yaml(path).get("sources", []) or []}
     obcms = sources["obcms"]
@@ -98,6 +140,10 @@ def test_sources_are_tested_and_fresh():
         "error_after": {"count": 7, "period": "day"},
     }
     assert sources["meta"]["schema"] == "meta"
+    for name in FILE_SOURCE_TABLES:
+        assert sources[name]["schema"] == "raw"
+        assert sources[name]["config"] == obcms["config"], f"source {name}: freshness differs from obcms"
+        assert all(t.get("description") for t in sources[name]["tables"]), name
     for table in obcms["tables"]:
         assert table.get("description"), f"source table {table['name']} has no description"
         id_tests = {t for c in table["columns"] if c["name"] == "id" for t in c["data_tests"]}
@@ -108,6 +154,8 @@ def test_one_staging_model_per_source_table():
     """Every staging model reads exactly one source table and every source table has exactly one."""
     readers: dict[tuple[str, str], list[str]] = {}
     for path in sorted((MODELS / "staging").rglob("*.sql")):
+        if path.stem in EVERY_RAW_TABLE_READERS:
+            continue
         calls = SOURCE_CALL.findall(path.read_text(encoding="utf-8"))
         assert len(calls) == 1, f"{path.name} must read exactly one source table, reads {calls}"
         ((source_name, table),) = calls
@@ -121,6 +169,20 @@ def test_one_staging_model_per_source_table():
     assert not duplicated, f"source tables read by several staging models: {duplicated}"
     obcms_models = {path.stem for path in STAGING_OBCMS.glob("stg_obcms__*.sql")}
     assert len(obcms_models) == len(SOURCE_TABLES)
+
+
+def test_staging_drops_deleted_rows_and_says_where_rows_came_from():
+    """Every staging model over a raw table filters rows marked deleted and exposes _file/_line."""
+    checked = 0
+    for path in sorted((MODELS / "staging").rglob("*.sql")):
+        sql = path.read_text(encoding="utf-8")
+        calls = SOURCE_CALL.findall(sql)
+        if not calls or calls[0][0] == "meta":
+            continue
+        assert "where _deleted_at is null" in sql, f"{path.name} keeps rows marked deleted"
+        assert "_file as source_file" in sql and "_line as source_line" in sql, f"{path.name} hides _file/_line"
+        checked += 1
+    assert checked == sum(len(tables) for tables in _raw_schema_sources().values())
 
 
 def test_only_staging_reads_sources():
@@ -137,6 +199,14 @@ def test_staging_models_carry_every_loaded_column():
         words = set(re.findall(r"\b\w+\b", sql))
         missing = [c.name for c in SOURCE_BY_NAME[table].columns if c.name not in words]
         assert not missing, f"{path.name} does not select {missing}"
+    tables = raw_tables()
+    for source_name in FILE_SOURCE_TABLES:
+        for path in (MODELS / "staging" / source_name).glob("*.sql"):
+            sql = path.read_text(encoding="utf-8")
+            ((_, table),) = SOURCE_CALL.findall(sql)
+            words = set(re.findall(r"\b\w+\b", sql))
+            missing = [c for c in tables[table].columns if c not in words]
+            assert not missing, f"{path.name} does not select {missing}"
 
 
 def test_every_model_is_documented_with_its_grain():
@@ -168,7 +238,7 @@ def test_public_models_have_enforced_contracts_with_types():
     project = _load_yaml(DBT_PROJECT / "dbt_project.yml")
     assert project["models"]["oobc"]["marts"]["+contract"] == {"enforced": True}
     documented = _documented_models()
-    for path in (MODELS / "marts").glob("*.sql"):
+    for path in (MODELS / "marts").rglob("*.sql"):
         model = documented[path.stem]
         assert model["config"]["contract"]["enforced"] is True
         untyped = [c["name"] for c in model["columns"] if not c.get("data_type")]
@@ -298,13 +368,32 @@ def test_accepted_values_match_obcms_choices():
 def test_unit_tests_cover_the_money_logic():
     unit_tests = [t for path in _yaml_files(MODELS) for t in _load_yaml(path).get("unit_tests", []) or []]
     tested = {t["model"] for t in unit_tests}
-    assert {"rpt_executive_summary", "int_ppa_funding_totals"} <= tested
+    assert {
+        "rpt_executive_summary",
+        "int_ppa_funding_totals",
+        "dim_ppa",
+        "dim_organization",
+        "int_ppa_yaml_ppas_matched",
+        "fct_ppa_indicators",
+        "rpt_data_quality_runs",
+        "rpt_source_freshness",
+    } <= tested
 
 
 def test_exposure_ties_the_executive_overview_to_its_marts():
     exposures = [e for path in _yaml_files(MODELS) for e in _load_yaml(path).get("exposures", []) or []]
     (overview,) = [e for e in exposures if e["name"] == "executive_overview"]
     assert set(overview["depends_on"]) == {"ref('dim_ppa')", "ref('rpt_executive_summary')"}
+    (quality,) = [e for e in exposures if e["name"] == "data_quality"]
+    assert {
+        "ref('rpt_data_quality_runs')",
+        "ref('rpt_data_quality_rejects')",
+        "ref('rpt_source_freshness')",
+        "ref('rpt_deleted_rows')",
+        "ref('rpt_unknown_organizations')",
+        "ref('rpt_geography_unmatched')",
+        "ref('rpt_population_consistency')",
+    } == set(quality["depends_on"])
 
 
 def test_profile_reads_the_warehouse_path_from_the_environment():
@@ -623,12 +712,8 @@ RAW_ROWS: dict[str, list[dict]] = {
 def _create_raw_warehouse(path: Path) -> None:
     con = duckdb.connect(str(path))
     try:
-        con.execute("CREATE SCHEMA raw")
-        con.execute("CREATE SCHEMA meta")
-        for ddl in META_DDL.values():  # the tables a refresh copies from the state database
-            con.execute(ddl)
-        for src in SOURCE_TABLES:
-            con.execute(raw_table_ddl(src))
+        # every raw and meta table a refresh creates, empty (the file source kinds are not configured here)
+        create_every_table(con)
         for table, rows in RAW_ROWS.items():
             audit = {"created_at", "updated_at"} & {c.name for c in SOURCE_BY_NAME[table].columns}
             for row in rows:
@@ -657,6 +742,7 @@ def _create_raw_warehouse(path: Path) -> None:
                 "seconds": 0.2,
             },
             "rejects": {
+                "reject_id": 1,
                 "run_id": "run-1",
                 "source": "obcms",
                 "table_name": "monitoring_monitoringentry",

@@ -85,12 +85,12 @@ def real_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
 [[sources]]
 name = "organizations"
 kind = "organizations"
-path = "{SHARED_DATA / 'barmm_ministries.yaml'}"
+path = "{SHARED_DATA / "barmm_ministries.yaml"}"
 
 [[sources]]
 name = "ppa-{FISCAL_YEAR}"
 kind = "ppa_yaml"
-path = "{SHARED_DATA / 'ppa'}"
+path = "{SHARED_DATA / "ppa"}"
 fiscal_year = {FISCAL_YEAR}
 
 [[sources]]
@@ -123,7 +123,9 @@ def test_every_ppa_file_loads_with_its_count_and_budget(real_home: Home) -> None
     )
     assert {a: n for a, n, _ in rows} == counts
     assert {a: b for a, _, b in rows} == budgets
-    total = _q(real_home, "select sum(budget_allocation) from rpt_executive_summary where fiscal_year = ?", [FISCAL_YEAR])
+    total = _q(
+        real_home, "select sum(budget_allocation) from rpt_executive_summary where fiscal_year = ?", [FISCAL_YEAR]
+    )
     assert total == [(sum(budgets.values()),)]
     assert sum(budgets.values()) == Decimal("60153195042.00")
 
@@ -192,8 +194,9 @@ def test_every_row_read_is_loaded_or_rejected(real_home: Home) -> None:
 def test_repeating_the_refresh_changes_nothing(real_home: Home) -> None:
     before = _q(real_home, "select * from raw.ppa_yaml_ppas order by all")
     exe = Path(sys.executable).with_name("oobc")
-    result = subprocess.run([str(exe), "--home", str(real_home.root), "refresh"], capture_output=True, text=True,
-                            timeout=1200)
+    result = subprocess.run(
+        [str(exe), "--home", str(real_home.root), "refresh"], capture_output=True, text=True, timeout=1200
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert _q(real_home, "select * from raw.ppa_yaml_ppas order by all") == before
     latest = _q(

@@ -188,6 +188,55 @@ def test_division_by_zero_reads_as_a_dash(base_url, browser):
     assert severe_console_entries(browser) == []
 
 
+def _rows_of(driver: WebDriver, section_id: str) -> list:
+    return driver.find_elements(By.CSS_SELECTOR, f"#{section_id} tbody tr")
+
+
+def test_data_quality_page_renders_its_sections(base_url, browser):
+    browser.get(base_url + "/data-quality")
+    _wait(browser).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, "#dq-freshness [data-source]")) == 4,
+        message="the freshness cards never appeared",
+    )
+    badges = {
+        e.get_attribute("data-status") for e in browser.find_elements(By.CSS_SELECTOR, "#dq-freshness .freshness-badge")
+    }
+    assert "not_loaded" in badges
+    _wait(browser).until(lambda d: len(_rows_of(d, "dq-runs")) == 4, message="the runs table never filled")
+    failed = browser.find_elements(By.CSS_SELECTOR, "#dq-runs tbody tr.row-failed")
+    assert len(failed) == 2
+    assert "Refresh failed" in failed[0].text
+    _wait(browser).until(lambda d: len(_rows_of(d, "dq-rejects")) == 3, message="the rejects table never filled")
+    for section, text in (
+        ("dq-unknown-organizations", "BAGO"),
+        ("dq-deleted", "monitoring_monitoringentry"),
+        ("dq-unmatched", "CITY OF ISABELA"),
+        ("dq-population", "Bansalan"),
+    ):
+        _wait(browser).until(
+            lambda d, s=section, t=text: t in d.find_element(By.ID, s).text, message=f"{section} never showed {text}"
+        )
+    titles = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".dq-section .card-title-text")]
+    assert titles == [
+        "Refreshes and table loads",
+        "Rejected values",
+        "MOAs on no organisation list",
+        "Rows gone from their source",
+        "Place names without a match",
+        "Population totals that do not add up",
+    ]
+
+    # filter the rejects by source
+    _choose(browser, "dq-reject-source", "ppa (1)")
+    _wait(browser).until(lambda d: len(_rows_of(d, "dq-rejects")) == 1, message="the source filter did nothing")
+    assert "mafar.yaml:55" in browser.find_element(By.ID, "dq-rejects").text
+    assert browser.find_element(By.ID, "dq-rejects-caption").text == "Showing 1 rejected value"
+
+    active = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".nav-link.active")]
+    assert active == ["Data quality"]
+    assert severe_console_entries(browser) == []
+
+
 def test_every_page_opens_without_console_errors(base_url, browser):
     paths = [page["path"] for page in dash.page_registry.values()]
     navbar = [urlsplit(a.get_attribute("href")).path for a in _navbar_links(base_url, browser)]

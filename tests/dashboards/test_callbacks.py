@@ -27,12 +27,14 @@ def app(home) -> dash.Dash:
 
 # --------------------------------------------------------------------------------------- the app
 def test_pages_are_registered_and_in_the_navbar(app):
-    assert [m.PATH for m in page_modules()] == ["/", "/404"]
+    assert [m.PATH for m in page_modules()] == ["/", "/data-quality", "/404"]
     page = dash.page_registry[overview.__name__]
     assert page["path"] == "/"
     assert page["name"] == "Overview"
     navbar = text_of(app.layout.children[2])
     assert "Overview" in navbar
+    assert "Data quality" in navbar
+    assert navbar.index("Overview") < navbar.index("Data quality")
     assert "Page not found" not in navbar
 
 

@@ -11,10 +11,17 @@ Executive summary rows (fiscal year, MOA, sector: PPAs, approved budget, allocat
     total                         8  22,450,000.50  19,000,000.00  13,650,000.25   8,200,000.00
 
 ``dim_ppa`` holds the eight PPAs behind those rows, with the same budgets.
+
+The data-quality marts (``build_data_quality_marts``) hold three refreshes, newest first: run-2 (building this
+warehouse: OBCMS and the PPA files loaded, with rejects), run-1 (failed before loading anything) and run-0 (its
+common_region load failed); three rejects; four sources (OBCMS loaded 20 Nov 2025 08:00 UTC, the PPA files 10 Nov,
+the organisation list 1 Nov, PSA never); one table with deleted rows; BAGO as the unknown MOA; two unmatched place
+names; and three population rows, two of them findings (Bansalan, Davao del Sur: +5,808; an area without parts).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -235,9 +242,147 @@ def build_tiny_warehouse(path: Path) -> Path:
                  null, 669840, 80000, 12)
             """
         )
+        build_data_quality_marts(con)
     finally:
         con.close()
     return path
+
+
+OBCMS_LOADED_AT = datetime(2025, 11, 20, 8, 0)
+PPA_FILES_LOADED_AT = datetime(2025, 11, 10, 8, 0)
+ORGANIZATIONS_LOADED_AT = datetime(2025, 11, 1, 8, 0)
+
+# fmt: off
+RUN_ROWS = [
+    # run_id, source, table, command, refresh_status, refresh_started_at, refresh_error, status, read, loaded, rejected,
+    # inserted, updated, unchanged, deleted, seconds, error, accounted, is_failed
+    ("run-2", "obcms", "monitoring_monitoringentry", "refresh", "running", OBCMS_LOADED_AT, None, "loaded_with_rejects",
+     120, 118, 2, 3, 5, 110, 1, 1.5, None, True, False),
+    ("run-2", "ppa", "ppa_yaml_ppas", "refresh", "running", OBCMS_LOADED_AT, None, "loaded_with_rejects",
+     212, 211, 1, 211, 0, 0, 0, 0.8, None, True, False),
+    ("run-1", "(none)", "(none)", "refresh", "failed", datetime(2025, 11, 19, 8, 0), "SourceError: ppa: no such folder",
+     None, None, None, None, None, None, None, None, None, None, None, True),
+    ("run-0", "obcms", "common_region", "refresh", "succeeded", datetime(2025, 11, 18, 8, 0), None, "failed",
+     0, 0, 0, None, None, None, None, 30.0, "timeout", True, True),
+]
+REJECT_ROWS = [
+    # reject_id, run_id, run_started_at, source, table, location, row_number, row_key, column, check, value, reason
+    (1, "run-2", OBCMS_LOADED_AT, "obcms", "monitoring_monitoringentry", None, 6, "7d3c-a006", "progress",
+     "in_range(0, 100)", "140", "progress must be 0-100"),
+    (2, "run-2", OBCMS_LOADED_AT, "ppa", "ppa_yaml_ppas", "mafar.yaml:55", 12, "MAFAR|Seed kits|2025",
+     "approved_budget", "is_number", "₱5M", "approved_budget must be a plain number"),
+    (3, "run-2", OBCMS_LOADED_AT, "obcms", "monitoring_monitoringentry", None, 9, "7d3c-a009", "status",
+     "isin", "done", "status must be one of planning, ongoing, completed, on_hold, cancelled"),
+]
+FRESHNESS_ROWS = [
+    # source, tables, tables with rows, live, deleted, last loaded, newest updated_at, warn h, error h
+    ("obcms", 29, 20, 5400, 1, OBCMS_LOADED_AT, datetime(2025, 11, 19, 17, 30), 48, 168),
+    ("organizations", 1, 1, 43, 0, ORGANIZATIONS_LOADED_AT, None, 48, 168),
+    ("ppa_yaml", 3, 3, 1845, 0, PPA_FILES_LOADED_AT, None, 48, 168),
+    ("psa", 1, 0, 0, 0, None, None, 9600, None),
+]
+UNMATCHED_ROWS = [
+    # source, level, region, parent, name, normalized, file, line, candidates, best, similarity
+    ("psa", "province", "IX", "IX", "CITY OF ISABELA", "isabela", "region_ix_population_raw.txt", 2380,
+     "Isabela City (0.912), Isabela (0.850)", "Isabela City", D("0.912")),
+    ("obcms", "municipality", "XII", "Cotabato", "Kidapawan", "kidapawan", None, None, None, None, None),
+]
+POPULATION_ROWS = [
+    # level, region, province, municipality, stated, children, difference, parts, without figure, status, file, line
+    ("municipality", "XI", "DAVAO DEL SUR", "Bansalan", 64816, 70624, 5808, 25, 0, "children_do_not_add_up",
+     "region_xi_population_raw.txt", 700),
+    ("municipality", "XII", "COTABATO", "Banisilan", 40000, 40000, 0, 20, 0, "consistent",
+     "region_xii_population_raw.txt", 420),
+    ("province", "IX", "CITY OF ISABELA", None, 151297, 0, -151297, 0, 0, "no_children",
+     "region_ix_population_raw.txt", 2380),
+]
+# fmt: on
+
+
+def build_data_quality_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """The data-quality marts the data-quality page reads (see the module docstring)."""
+    con.execute(
+        """
+        create table marts.rpt_data_quality_runs (
+            run_id varchar, source_name varchar, table_name varchar, command varchar, refresh_status varchar,
+            run_started_at timestamp, refresh_error varchar, status varchar, rows_read bigint, rows_loaded bigint,
+            rows_rejected bigint, rows_inserted bigint, rows_updated bigint, rows_unchanged bigint,
+            rows_deleted bigint, seconds double, error_message varchar, accounted boolean, is_failed boolean,
+            primary key (run_id, source_name, table_name)
+        )
+        """
+    )
+    con.executemany(f"insert into marts.rpt_data_quality_runs values ({', '.join('?' * 19)})", RUN_ROWS)
+    con.execute(
+        """
+        create table marts.rpt_data_quality_rejects (
+            reject_id bigint primary key, run_id varchar, run_started_at timestamp, source_name varchar,
+            table_name varchar, location varchar, source_row_number bigint, row_key varchar, column_name varchar,
+            check_name varchar, failure_value varchar, reason varchar
+        )
+        """
+    )
+    con.executemany(f"insert into marts.rpt_data_quality_rejects values ({', '.join('?' * 12)})", REJECT_ROWS)
+    con.execute(
+        """
+        create table marts.rpt_source_freshness (
+            source_name varchar primary key, table_count integer, tables_with_rows integer, rows_live bigint,
+            rows_deleted bigint, last_loaded_at timestamp, newest_updated_at timestamp, checked_at timestamp,
+            warn_after_hours decimal(10,2), error_after_hours decimal(10,2), age_hours decimal(12,1), status varchar
+        )
+        """
+    )
+    con.executemany(
+        "insert into marts.rpt_source_freshness values (?, ?, ?, ?, ?, ?, ?, timestamp '2025-11-20 08:10', ?, ?, "
+        "null, 'fresh')",
+        FRESHNESS_ROWS,
+    )
+    con.execute(
+        """
+        create table marts.rpt_deleted_rows (
+            source_name varchar, table_name varchar, rows_deleted bigint, rows_live bigint,
+            first_deleted_at timestamp, last_deleted_at timestamp, loaded_by varchar,
+            primary key (source_name, table_name)
+        )
+        """
+    )
+    con.execute(
+        "insert into marts.rpt_deleted_rows values ('obcms', 'monitoring_monitoringentry', 1, 118, "
+        "timestamp '2025-11-20 08:00', timestamp '2025-11-20 08:00', 'obcms')"
+    )
+    con.execute(
+        """
+        create table marts.rpt_unknown_organizations (
+            moa_acronym varchar primary key, moa_name varchar, organization_id varchar, ppa_count integer,
+            approved_budget decimal(18,2), first_fiscal_year integer, last_fiscal_year integer, file_count integer,
+            source_files varchar, locations varchar
+        )
+        """
+    )
+    con.execute(
+        "insert into marts.rpt_unknown_organizations values ('BAGO', 'Bangsamoro Attorney-General''s Office', "
+        "'acronym:BAGO', 1, 34001249.00, 2025, 2025, 1, 'bago.yaml', 'bago.yaml:4')"
+    )
+    con.execute(
+        """
+        create table marts.rpt_geography_unmatched (
+            source varchar, level varchar, region_code varchar, parent_name varchar, name varchar,
+            normalized_name varchar, source_file varchar, source_line bigint, candidates varchar,
+            best_candidate varchar, best_similarity decimal(4,3)
+        )
+        """
+    )
+    con.executemany(f"insert into marts.rpt_geography_unmatched values ({', '.join('?' * 11)})", UNMATCHED_ROWS)
+    con.execute(
+        """
+        create table marts.rpt_population_consistency (
+            level varchar, region_code varchar, province_name varchar, municipality_name varchar,
+            stated_population bigint, sum_of_children bigint, difference bigint, children_count integer,
+            children_without_population integer, status varchar, source_file varchar, source_line bigint
+        )
+        """
+    )
+    con.executemany(f"insert into marts.rpt_population_consistency values ({', '.join('?' * 12)})", POPULATION_ROWS)
 
 
 def published_home(root: Path) -> Home:

@@ -1,14 +1,14 @@
 with
 
-ppas as (
+obcms_ppas as (
 
-    select * from {{ ref('stg_obcms__monitoring_entries') }}
+    select * from {{ ref('int_obcms_ppas_with_moa') }}
 
 ),
 
-organizations as (
+yaml_ppas as (
 
-    select * from {{ ref('stg_obcms__organizations') }}
+    select * from {{ ref('int_ppa_yaml_ppas_matched') }}
 
 ),
 
@@ -30,55 +30,134 @@ municipalities as (
 
 ),
 
-ppas_with_moa as (
-
-    -- The MOA answerable for a PPA is its implementing MOA. OBCMS requires one only for MOA PPAs;
-    -- OOBC PPAs and requests fall back to their lead organisation. moa_source says which was used.
-    select
-        *,
-        coalesce(implementing_moa_id, lead_organization_id) as moa_id,
-        case
-            when implementing_moa_id is not null then 'implementing_moa'
-            when lead_organization_id is not null then 'lead_organization'
-        end as moa_source,
-        case
-            when coverage_municipality_id is not null then 'municipality'
-            when coverage_province_id is not null then 'province'
-            when coverage_region_id is not null then 'region'
-        end as coverage_level
-
-    from ppas
-
-),
-
-joined as (
+from_obcms as (
 
     select
-        ppas_with_moa.*,
-        organizations.acronym as moa_acronym,
-        organizations.name as moa_name,
+        cast(obcms_ppas.ppa_id as varchar) as ppa_id,
+        obcms_ppas.title,
+        obcms_ppas.category,
+        cast(obcms_ppas.moa_id as varchar) as moa_id,
+        obcms_ppas.moa_acronym,
+        obcms_ppas.moa_name,
+        obcms_ppas.moa_source,
+        cast(obcms_ppas.lead_organization_id as varchar) as lead_organization_id,
+        cast(obcms_ppas.implementing_moa_id as varchar) as implementing_moa_id,
+        obcms_ppas.sector,
+        obcms_ppas.funding_source,
+        obcms_ppas.appropriation_class,
+        obcms_ppas.fiscal_year,
+        obcms_ppas.plan_year,
+        obcms_ppas.status,
+        obcms_ppas.approval_status,
+        obcms_ppas.request_status,
+        obcms_ppas.priority,
+        obcms_ppas.program_code,
+        obcms_ppas.budget_ceiling,
+        obcms_ppas.budget_allocation,
+        obcms_ppas.budget_obc_allocation,
+        obcms_ppas.estimated_total_amount,
+        obcms_ppas.progress,
+        obcms_ppas.total_slots,
+        obcms_ppas.obc_slots,
+        obcms_ppas.coverage_region_id,
+        obcms_ppas.coverage_province_id,
+        obcms_ppas.coverage_municipality_id,
+        obcms_ppas.coverage_level,
+        case obcms_ppas.coverage_level
+            when 'municipality' then {{ area_key('municipality', 'obcms_ppas.coverage_municipality_id') }}
+            when 'province' then {{ area_key('province', 'obcms_ppas.coverage_province_id') }}
+            when 'region' then {{ area_key('region', 'obcms_ppas.coverage_region_id') }}
+        end as geography_id,
         regions.name as region_name,
         provinces.name as province_name,
         municipalities.name as municipality_name,
-        case ppas_with_moa.coverage_level
-            when 'municipality' then {{ area_key('municipality', 'ppas_with_moa.coverage_municipality_id') }}
-            when 'province' then {{ area_key('province', 'ppas_with_moa.coverage_province_id') }}
-            when 'region' then {{ area_key('region', 'ppas_with_moa.coverage_region_id') }}
-        end as geography_id
+        obcms_ppas.start_date,
+        obcms_ppas.target_end_date,
+        obcms_ppas.actual_end_date,
+        obcms_ppas.created_at,
+        obcms_ppas.updated_at,
+        'obcms' as ppa_source,
+        obcms_ppas.source_file,
+        obcms_ppas.source_line,
+        false as fiscal_year_inferred
 
-    from ppas_with_moa
-
-    left join organizations
-        on ppas_with_moa.moa_id = organizations.organization_id
+    from obcms_ppas
 
     left join regions
-        on ppas_with_moa.coverage_region_id = regions.region_id
+        on obcms_ppas.coverage_region_id = regions.region_id
 
     left join provinces
-        on ppas_with_moa.coverage_province_id = provinces.province_id
+        on obcms_ppas.coverage_province_id = provinces.province_id
 
     left join municipalities
-        on ppas_with_moa.coverage_municipality_id = municipalities.municipality_id
+        on obcms_ppas.coverage_municipality_id = municipalities.municipality_id
+
+),
+
+from_files as (
+
+    -- A PPA of the MOA PPA files, as OBCMS's importer would enter it: an MOA PPA in planning, progress 0,
+    -- its approved budget as the allocation, the file's MOA as lead and implementing organisation. The
+    -- fiscal year comes from the source's configuration (the files state none), hence fiscal_year_inferred.
+    -- A PPA that OBCMS also holds is left out: the OBCMS row stands for it.
+    select
+        ppa_id,
+        title,
+        'moa_ppa' as category,
+        moa_id,
+        moa_acronym,
+        moa_name,
+        'implementing_moa' as moa_source,
+        moa_id as lead_organization_id,
+        moa_id as implementing_moa_id,
+        cast(null as varchar) as sector,
+        cast(null as varchar) as funding_source,
+        cast(null as varchar) as appropriation_class,
+        fiscal_year,
+        cast(null as integer) as plan_year,
+        'planning' as status,
+        cast(null as varchar) as approval_status,
+        cast(null as varchar) as request_status,
+        cast(null as varchar) as priority,
+        cast(null as varchar) as program_code,
+        cast(null as {{ money_type() }}) as budget_ceiling,
+        approved_budget as budget_allocation,
+        cast(null as {{ money_type() }}) as budget_obc_allocation,
+        cast(null as {{ money_type() }}) as estimated_total_amount,
+        0 as progress,
+        cast(null as integer) as total_slots,
+        cast(null as integer) as obc_slots,
+        cast(null as bigint) as coverage_region_id,
+        cast(null as bigint) as coverage_province_id,
+        cast(null as bigint) as coverage_municipality_id,
+        cast(null as varchar) as coverage_level,
+        cast(null as varchar) as geography_id,
+        cast(null as varchar) as region_name,
+        cast(null as varchar) as province_name,
+        cast(null as varchar) as municipality_name,
+        cast(null as date) as start_date,
+        cast(null as date) as target_end_date,
+        cast(null as date) as actual_end_date,
+        cast(null as timestamp) as created_at,
+        cast(null as timestamp) as updated_at,
+        'ppa_yaml' as ppa_source,
+        source_file,
+        source_line,
+        fiscal_year is not null as fiscal_year_inferred
+
+    from yaml_ppas
+
+    where superseded_by_ppa_id is null
+
+),
+
+unioned as (
+
+    select * from from_obcms
+
+    union all
+
+    select * from from_files
 
 ),
 
@@ -123,9 +202,13 @@ final as (
         cast(target_end_date as date) as target_end_date,
         cast(actual_end_date as date) as actual_end_date,
         cast(created_at as timestamp) as created_at,
-        cast(updated_at as timestamp) as updated_at
+        cast(updated_at as timestamp) as updated_at,
+        cast(ppa_source as varchar) as ppa_source,
+        cast(source_file as varchar) as source_file,
+        cast(source_line as bigint) as source_line,
+        cast(fiscal_year_inferred as boolean) as fiscal_year_inferred
 
-    from joined
+    from unioned
 
 )
 

@@ -11,6 +11,7 @@ renamed as (
     select
 
         ---------- ids
+        reject_id,
         run_id,
         row_key,
 
@@ -21,6 +22,7 @@ renamed as (
         check_name,
         failure_value,
         reason,
+        location,
 
         ---------- numerics
         row_number as source_row_number

@@ -23,6 +23,10 @@ renamed as (
         rows_read,
         rows_loaded,
         rows_rejected,
+        rows_inserted,
+        rows_updated,
+        rows_unchanged,
+        rows_deleted,
         seconds,
 
         ---------- timestamps

@@ -4,6 +4,9 @@ source as (
 
     select * from {{ source('obcms', 'monitoring_strategicgoal') }}
 
+    -- rows gone from their source stay in raw, marked deleted (rpt_deleted_rows lists them)
+    where _deleted_at is null
+
 ),
 
 renamed as (
@@ -38,7 +41,9 @@ renamed as (
 
         ---------- load metadata
         _run_id as run_id,
-        _loaded_at as loaded_at
+        _loaded_at as loaded_at,
+        _file as source_file,
+        _line as source_line
 
     from source
 

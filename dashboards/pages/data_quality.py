@@ -1,0 +1,257 @@
+"""Data quality: how fresh each source is, how each refresh went, what was rejected and why, and the findings the
+warehouse makes about its sources (MOAs on no organisation list, place names without a match, population totals that
+do not add up, rows gone from their source).
+
+Reads ``marts.rpt_source_freshness``, ``rpt_data_quality_runs``, ``rpt_data_quality_rejects``,
+``rpt_unknown_organizations``, ``rpt_deleted_rows``, ``rpt_geography_unmatched`` and ``rpt_population_consistency``
+through ``dashboards.quality_queries``. The global filters do not apply here: the shell's store only tells the
+callbacks that the warehouse has been read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, dcc, html
+
+from dashboards import ids
+from dashboards import quality_figures as qf
+from dashboards import quality_queries as qq
+from dashboards.components import bind, filters_from_store, table
+from ingest.home import Home
+from ingest.warehouse import read_only
+
+PATH = "/data-quality"
+NAME = "Data quality"
+TITLE = "Data quality · OOBC planning and budget"
+ORDER = 10
+
+FRESHNESS = "dq-freshness"
+RUNS = "dq-runs"
+REJECT_SOURCE = "dq-reject-source"
+REJECT_TABLE = "dq-reject-table"
+REJECTS_CAPTION = "dq-rejects-caption"
+REJECTS = "dq-rejects"
+UNKNOWN_ORGANIZATIONS = "dq-unknown-organizations"
+DELETED = "dq-deleted"
+UNMATCHED = "dq-unmatched"
+POPULATION = "dq-population"
+
+# section id -> (title, what it shows)
+SECTIONS = {
+    RUNS: (
+        "Refreshes and table loads",
+        f"Latest first (up to {qq.RUNS_LIMIT}); failed loads and refreshes in red. Every row read is either loaded "
+        "or rejected.",
+    ),
+    REJECTS: ("Rejected values", "Rows that failed validation and were not loaded, with the reason and their place."),
+    UNKNOWN_ORGANIZATIONS: (
+        "MOAs on no organisation list",
+        "Named by a MOA PPA file but unknown to OBCMS and to the BARMM list: add them to the list.",
+    ),
+    DELETED: ("Rows gone from their source", "Kept in the warehouse, marked deleted, and left out of every figure."),
+    UNMATCHED: (
+        "Place names without a match",
+        "PSA names with no OBCMS area, and OBCMS areas with no PSA figure, with the closest names on the other side.",
+    ),
+    POPULATION: (
+        "Population totals that do not add up",
+        "PSA areas whose stated population differs from the sum of their parts, or that have no parts loaded.",
+    ),
+}
+
+
+def _section(section_id: str, body: Any = None) -> html.Section:
+    title, lead = SECTIONS[section_id]
+    card = dbc.Card(
+        [
+            dbc.CardHeader(
+                [html.Span(title, className="card-title-text"), html.Div(lead, className="card-lead")],
+            ),
+            dbc.CardBody(
+                [*([body] if body is not None else []), html.Div(id=section_id, className="table-scroll")],
+                className="p-0",
+            ),
+        ],
+        className="chart-card dq-section",
+    )
+    return html.Section(card, className="mb-3 dq-section-wrap", **{"data-section": section_id})
+
+
+def _reject_filters() -> html.Div:
+    return html.Div(
+        dbc.Row(
+            [
+                dbc.Col(
+                    [
+                        dbc.Label("Source", html_for=REJECT_SOURCE, className="filter-label"),
+                        dcc.Dropdown(id=REJECT_SOURCE, options=[], value=None, placeholder="All sources"),
+                    ],
+                    md=4,
+                ),
+                dbc.Col(
+                    [
+                        dbc.Label("Table", html_for=REJECT_TABLE, className="filter-label"),
+                        dcc.Dropdown(id=REJECT_TABLE, options=[], value=None, placeholder="All tables"),
+                    ],
+                    md=5,
+                ),
+                dbc.Col(html.Div(id=REJECTS_CAPTION, className="dq-caption"), md=3),
+            ],
+            className="g-3",
+        ),
+        className="dq-filters",
+    )
+
+
+def layout(**_query: Any) -> html.Div:
+    """The page skeleton; the callbacks fill it once the shell has read the warehouse."""
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.H1("Data quality", className="page-title"),
+                    html.P(
+                        "Whether the figures on the other pages can be trusted: how fresh each source is, how each "
+                        "refresh went, and what the warehouse found wrong in its sources. The filters above do not "
+                        "apply to this page.",
+                        className="page-lead",
+                    ),
+                ]
+            ),
+            html.Div(id=FRESHNESS, className="freshness-grid mb-3", **{"data-section": FRESHNESS}),
+            _section(RUNS),
+            _section(REJECTS, _reject_filters()),
+            dbc.Row(
+                [dbc.Col(_section(UNKNOWN_ORGANIZATIONS), lg=7), dbc.Col(_section(DELETED), lg=5)],
+                className="g-3 dq-pair",
+            ),
+            _section(UNMATCHED),
+            _section(POPULATION),
+        ]
+    )
+
+
+# ------------------------------------------------------------------------------------------ callbacks
+def _badge_card(status: qf.SourceStatus) -> html.Div:
+    card = dbc.Card(
+        dbc.CardBody(
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.Span(status.label, className="freshness-source"),
+                            html.Span(
+                                status.status_label,
+                                className=f"badge bg-{status.colour} freshness-badge",
+                                **{"data-status": status.status},
+                            ),
+                        ],
+                        className="freshness-head",
+                    ),
+                    *[html.Div(line, className="freshness-detail") for line in status.details],
+                ],
+                title=status.definition,
+            )
+        ),
+        className=f"freshness-card freshness-{status.status} h-100",
+    )
+    return html.Div(card, **{"data-source": status.source})
+
+
+def freshness_cards(filters_data: dict[str, list[Any]] | None, home: Home) -> Any:
+    filters_from_store(filters_data)
+    with read_only(home) as con:
+        frame = qq.freshness(con)
+    cards = [_badge_card(s) for s in qf.freshness_badges(frame)]
+    return cards or html.P("No sources are declared.", className="text-muted my-3")
+
+
+def runs_table(filters_data: dict[str, list[Any]] | None, home: Home) -> Any:
+    filters_from_store(filters_data)
+    with read_only(home) as con:
+        frame = qq.runs(con)
+    return table(qf.RUN_COLUMNS, qf.run_rows(frame), empty="No refresh has been recorded yet.")
+
+
+def reject_filter_options(
+    filters_data: dict[str, list[Any]] | None, source: str | None, current_table: str | None, home: Home
+) -> tuple[list[dict], list[dict], str | None]:
+    """Options of the two dropdowns; a chosen table that the chosen source does not have is cleared."""
+    filters_from_store(filters_data)
+    with read_only(home) as con:
+        frame = qq.reject_tables(con)
+    sources, tables = qf.reject_options(frame, source)
+    keep = current_table if current_table in {t["value"] for t in tables} else None
+    return sources, tables, keep
+
+
+def rejects_table(
+    filters_data: dict[str, list[Any]] | None, source: str | None, table_name: str | None, home: Home
+) -> tuple[str, Any]:
+    filters_from_store(filters_data)
+    with read_only(home) as con:
+        frame = qq.rejects(con, source or None, table_name or None)
+    caption = f"Showing {qf.shown_of(frame, 'rejected value')}"
+    return caption, table(qf.REJECT_COLUMNS, qf.reject_rows(frame), empty=qf.NONE)
+
+
+def unknown_organizations_table(filters_data: dict[str, list[Any]] | None, home: Home) -> Any:
+    filters_from_store(filters_data)
+    with read_only(home) as con:
+        frame = qq.unknown_organizations(con)
+    return table(qf.UNKNOWN_ORGANIZATION_COLUMNS, qf.unknown_organization_rows(frame), empty=qf.NONE)
+
+
+def deleted_rows_table(filters_data: dict[str, list[Any]] | None, home: Home) -> Any:
+    filters_from_store(filters_data)
+    with read_only(home) as con:
+        frame = qq.deleted_rows(con)
+    return table(qf.DELETED_COLUMNS, qf.deleted_rows(frame), empty=qf.NONE)
+
+
+def unmatched_table(filters_data: dict[str, list[Any]] | None, home: Home) -> Any:
+    filters_from_store(filters_data)
+    with read_only(home) as con:
+        frame = qq.geography_unmatched(con)
+    return table(qf.UNMATCHED_COLUMNS, qf.unmatched_rows(frame), empty=qf.NONE)
+
+
+def population_table(filters_data: dict[str, list[Any]] | None, home: Home) -> Any:
+    filters_from_store(filters_data)
+    with read_only(home) as con:
+        frame = qq.population_findings(con)
+    return table(qf.POPULATION_COLUMNS, qf.population_rows(frame), empty=qf.NONE)
+
+
+CALLBACKS = (
+    (Output(FRESHNESS, "children"), freshness_cards),
+    (Output(RUNS, "children"), runs_table),
+    (Output(UNKNOWN_ORGANIZATIONS, "children"), unknown_organizations_table),
+    (Output(DELETED, "children"), deleted_rows_table),
+    (Output(UNMATCHED, "children"), unmatched_table),
+    (Output(POPULATION, "children"), population_table),
+)
+
+
+def register(app: dash.Dash, home: Home) -> None:
+    dash.register_page(__name__, path=PATH, name=NAME, title=TITLE, order=ORDER, layout=layout)
+    for output, function in CALLBACKS:
+        app.callback(output, Input(ids.FILTERS, "data"))(bind(function, home))
+    app.callback(
+        Output(REJECT_SOURCE, "options"),
+        Output(REJECT_TABLE, "options"),
+        Output(REJECT_TABLE, "value"),
+        Input(ids.FILTERS, "data"),
+        Input(REJECT_SOURCE, "value"),
+        State(REJECT_TABLE, "value"),
+    )(bind(reject_filter_options, home))
+    app.callback(
+        Output(REJECTS_CAPTION, "children"),
+        Output(REJECTS, "children"),
+        Input(ids.FILTERS, "data"),
+        Input(REJECT_SOURCE, "value"),
+        Input(REJECT_TABLE, "value"),
+    )(bind(rejects_table, home))
