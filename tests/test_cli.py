@@ -137,3 +137,41 @@ def test_module_runs_as_a_script(home: Home) -> None:
         env={**os.environ, "OOBC_HOME": str(home.root)},
     )
     assert result.returncode == 0 and "Usage:" in result.stdout
+
+
+@pytest.mark.dbt
+def test_a_bad_file_fails_the_source_and_leaves_the_published_warehouse(tmp_path: Path, tiny_sqlite: str) -> None:
+    home = Home(tmp_path / "h").ensure()
+    assert oobc(home, "ingest", "obcms", tiny_sqlite).returncode == 0
+    published = home.current_link.resolve()
+
+    folder = tmp_path / "ppa"
+    folder.mkdir()
+    (folder / "moh.yaml").write_text(
+        'moa: "Ministry of Health"\nacronym: "MOH"\nppas:\n  - title: "Clinics"\n   bad: [\n'
+    )
+    result = oobc(home, "ingest", "ppa-yaml", str(folder), "--fiscal-year", "2025")
+    assert result.returncode == 1
+    assert "moh.yaml: line" in result.stderr and "not valid YAML" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert home.current_link.resolve() == published
+
+    # fixed, the same command loads it, with the fiscal year recorded on the PPA
+    (folder / "moh.yaml").write_text(
+        'moa: "Ministry of Health"\nacronym: "MOH"\nppas:\n  - title: "Clinics"\n    approved_budget: 1250000.25\n'
+    )
+    assert oobc(home, "ingest", "ppa-yaml", str(folder), "--fiscal-year", "2025").returncode == 0
+    rows = _csv(
+        oobc(
+            home,
+            "sql",
+            "select title, fiscal_year, budget_allocation, ppa_source from dim_ppa where ppa_source = 'ppa_yaml'",
+        ).stdout
+    )
+    assert rows == [
+        {"title": "Clinics", "fiscal_year": "2025", "budget_allocation": "1250000.25", "ppa_source": "ppa_yaml"}
+    ]
+    # the OBCMS source loaded earlier is still there
+    assert _csv(oobc(home, "sql", "select count(*) as n from dim_ppa where ppa_source = 'obcms'").stdout) == [
+        {"n": "4"}
+    ]
