@@ -198,14 +198,25 @@ def test_data_quality_page_renders_its_sections(base_url, browser):
         lambda d: len(d.find_elements(By.CSS_SELECTOR, "#dq-freshness [data-source]")) == 4,
         message="the freshness cards never appeared",
     )
-    badges = {
-        e.get_attribute("data-status") for e in browser.find_elements(By.CSS_SELECTOR, "#dq-freshness .freshness-badge")
-    }
-    assert "not_loaded" in badges
+    _wait(browser).until(
+        lambda d: (
+            "not_loaded"
+            in {
+                e.get_attribute("data-status")
+                for e in d.find_elements(By.CSS_SELECTOR, "#dq-freshness .freshness-badge")
+            }
+        ),
+        message="no source shows as not loaded",
+    )
     _wait(browser).until(lambda d: len(_rows_of(d, "dq-runs")) == 4, message="the runs table never filled")
-    failed = browser.find_elements(By.CSS_SELECTOR, "#dq-runs tbody tr.row-failed")
-    assert len(failed) == 2
-    assert "Refresh failed" in failed[0].text
+    _wait(browser).until(
+        lambda d: (
+            ["Refresh failed" in e.text for e in d.find_elements(By.CSS_SELECTOR, "#dq-runs tbody tr.row-failed")][:1]
+            == [True]
+            and len(d.find_elements(By.CSS_SELECTOR, "#dq-runs tbody tr.row-failed")) == 2
+        ),
+        message="the two failed runs are not highlighted",
+    )
     _wait(browser).until(lambda d: len(_rows_of(d, "dq-rejects")) == 3, message="the rejects table never filled")
     for section, text in (
         ("dq-unknown-organizations", "BAGO"),
@@ -216,7 +227,9 @@ def test_data_quality_page_renders_its_sections(base_url, browser):
         _wait(browser).until(
             lambda d, s=section, t=text: t in d.find_element(By.ID, s).text, message=f"{section} never showed {text}"
         )
-    titles = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".dq-section .card-title-text")]
+    titles = _wait(browser).until(
+        lambda d: [e.text for e in d.find_elements(By.CSS_SELECTOR, ".dq-section .card-title-text")] or None
+    )
     assert titles == [
         "Refreshes and table loads",
         "Rejected values",
@@ -229,11 +242,18 @@ def test_data_quality_page_renders_its_sections(base_url, browser):
     # filter the rejects by source
     _choose(browser, "dq-reject-source", "ppa (1)")
     _wait(browser).until(lambda d: len(_rows_of(d, "dq-rejects")) == 1, message="the source filter did nothing")
-    assert "mafar.yaml:55" in browser.find_element(By.ID, "dq-rejects").text
-    assert browser.find_element(By.ID, "dq-rejects-caption").text == "Showing 1 rejected value"
+    _wait(browser).until(
+        lambda d: (
+            "mafar.yaml:55" in d.find_element(By.ID, "dq-rejects").text
+            and d.find_element(By.ID, "dq-rejects-caption").text == "Showing 1 rejected value"
+        ),
+        message="the filtered reject and its caption never showed",
+    )
 
-    active = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".nav-link.active")]
-    assert active == ["Data quality"]
+    _wait(browser).until(
+        lambda d: [a.text for a in d.find_elements(By.CSS_SELECTOR, ".nav-link.active")] == ["Data quality"],
+        message="the navbar never marked the data-quality page active",
+    )
     assert severe_console_entries(browser) == []
 
 
@@ -250,10 +270,14 @@ def test_every_page_opens_without_console_errors(base_url, browser):
                 and "—" not in d.find_element(By.ID, "shell-as-of").text
             )
         )
-        active = [
-            urlsplit(a.get_attribute("href")).path for a in browser.find_elements(By.CSS_SELECTOR, ".nav-link.active")
-        ]
-        assert active == ([path] if path in navbar else []), path
+        expected = [path] if path in navbar else []
+        _wait(browser).until(  # the navbar's active link is set by a callback of its own
+            lambda d, expected=expected: (
+                [urlsplit(a.get_attribute("href")).path for a in d.find_elements(By.CSS_SELECTOR, ".nav-link.active")]
+                == expected
+            ),
+            message=f"the navbar never marked {path} active",
+        )
         assert severe_console_entries(browser) == [], path
 
 
