@@ -19,9 +19,9 @@ import sqlalchemy as sa
 
 from ingest.obcms_schema import SourceTable
 from ingest.parse import ColumnSpec, parse_frame
-from ingest.raw import LOCATION_COLUMNS, RawTable, duckdb_type_of
-from ingest.sources import SourceError
-from ingest.state import Reject
+from ingest.raw import LOCATION_COLUMNS, MergeStats, RawTable, duckdb_type_of
+from ingest.sources import SourceError, TableOutcome
+from ingest.state import Reject, TableLoad
 from ingest.warehouse import polars_type
 from validation.failures import ContractMismatch, Failure, failures
 from validation.obcms import ROW_RULES, contract
@@ -183,3 +183,19 @@ class Stage:
 
     def drop(self) -> None:
         self.con.execute(f"DROP TABLE IF EXISTS {self.name}")
+
+    def outcome(self, load: TableLoad, stats: MergeStats, where: str) -> TableOutcome:
+        """Close ``load`` with this stage's counts and the merge's effect, checking that every row read was
+        loaded or rejected; ``where`` names the table or file in the error if that ever fails."""
+        load.rows_read = self.rows_read
+        load.rows_rejected = self.rejected_rows
+        load.rows_loaded = stats.inserted + stats.updated + stats.unchanged + stats.restored
+        load.rows_inserted, load.rows_updated = stats.inserted, stats.updated + stats.restored
+        load.rows_unchanged, load.rows_deleted = stats.unchanged, stats.deleted
+        if load.rows_read != load.rows_loaded + load.rows_rejected:
+            raise AssertionError(
+                f"{where}: rows read {load.rows_read} != loaded {load.rows_loaded} + rejected {load.rows_rejected}"
+            )
+        loaded = self.loaded_totals()
+        load.finish()
+        return TableOutcome(load, self.rejects, {m: (self.read_totals.get(m), loaded.get(m)) for m in loaded})

@@ -598,18 +598,7 @@ def load(ctx: LoadContext) -> list[TableOutcome]:
 def _merge(ctx: LoadContext, stage: Stage, fr: FileRead, load_: TableLoad) -> TableOutcome:
     src = fr.src
     stats = merge(ctx.con, raw_table(src), stage.name, run_id=ctx.run_id, scope=MergeScope(ctx.name), snapshot=True)
-    load_.rows_read = stage.rows_read
-    load_.rows_rejected = stage.rejected_rows
-    load_.rows_loaded = stats.inserted + stats.updated + stats.unchanged + stats.restored
-    load_.rows_inserted, load_.rows_updated = stats.inserted, stats.updated + stats.restored
-    load_.rows_unchanged, load_.rows_deleted = stats.unchanged, stats.deleted
-    if load_.rows_read != load_.rows_loaded + load_.rows_rejected:
-        raise AssertionError(
-            f"{fr.name}: rows read {load_.rows_read} != loaded {load_.rows_loaded} + rejected {load_.rows_rejected}"
-        )
-    loaded_totals = stage.loaded_totals()
-    totals = {m: (stage.read_totals.get(m), loaded_totals.get(m)) for m in loaded_totals}
-    load_.finish()
+    outcome = stage.outcome(load_, stats, fr.name)
     ctx.say(
         f"{fr.name} -> raw.{src.name}: {load_.rows_read:,} rows read, {load_.rows_loaded:,} loaded, "
         f"{load_.rows_rejected:,} rejected ({stats.inserted:,} new, {load_.rows_updated:,} changed, "
@@ -617,4 +606,4 @@ def _merge(ctx: LoadContext, stage: Stage, fr: FileRead, load_: TableLoad) -> Ta
     )
     if load_.rows_read and not load_.rows_loaded:
         ctx.say(f"{fr.name}: warning: every row was rejected")
-    return TableOutcome(load_, stage.rejects, totals)
+    return outcome

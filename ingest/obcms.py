@@ -154,19 +154,7 @@ def load_table(
         stats = merge(con, table, stage.name, run_id=run_id, scope=scope, snapshot=not incremental)
         if incremental:
             stats.deleted = mark_deleted(con, table, _present_keys(engine, src), run_id=run_id, scope=scope)
-        load.rows_read = stage.rows_read
-        load.rows_rejected = stage.rejected_rows
-        load.rows_loaded = stats.inserted + stats.updated + stats.unchanged + stats.restored
-        load.rows_inserted, load.rows_updated = stats.inserted, stats.updated + stats.restored
-        load.rows_unchanged, load.rows_deleted = stats.unchanged, stats.deleted
-        if load.rows_read != load.rows_loaded + load.rows_rejected:
-            raise AssertionError(
-                f"{src.name}: rows read {load.rows_read} != loaded {load.rows_loaded} + rejected {load.rows_rejected}"
-            )
-        loaded_totals = stage.loaded_totals()
-        totals = {m: (stage.read_totals.get(m), loaded_totals.get(m)) for m in loaded_totals}
-        load.finish()
-        return TableOutcome(load, stage.rejects, totals)
+        return stage.outcome(load, stats, src.name)
     finally:
         stage.drop()
 
