@@ -1,0 +1,328 @@
+with
+
+{% set status_date_var = var("status_date", none) %}
+-- One row per work item, with its place in the tree, its rolled-up money and its earned value.
+-- Allocation is nested (a child's allocation is carved out of its parent's), so every peso is counted once,
+-- at the deepest item holding it: an item contributes its retained allocation (what it has not passed on to
+-- its children, never below zero), and a rollup is the sum of the retained allocations of the item and all
+-- its descendants. Expenditure is additive and rolls up as own + descendants.
+
+work_items as (
+
+    select * from {{ ref('stg_obcms__work_items') }}
+
+),
+
+ancestry as (
+
+    select * from {{ ref('int_work_item_ancestry') }}
+
+),
+
+ppas as (
+
+    select * from {{ ref('dim_ppa') }}
+
+),
+
+funding_flows as (
+
+    select * from {{ ref('stg_obcms__monitoring_entry_funding') }}
+
+),
+
+status_dates as (
+
+    {% if status_date_var -%}
+    select cast('{{ status_date_var }}' as date) as status_date
+    {%- else -%}
+    -- the data's as-of date: the latest recorded change of a work item or a funding row
+    select
+        coalesce(
+            cast(greatest(
+                coalesce(work_item_dates.latest_at, funding_dates.latest_at),
+                coalesce(funding_dates.latest_at, work_item_dates.latest_at)
+            ) as date),
+            current_date
+        ) as status_date
+
+    from (select max(updated_at) as latest_at from work_items) as work_item_dates
+
+    cross join (select max(updated_at) as latest_at from funding_flows) as funding_dates
+    {%- endif %}
+
+),
+
+items as (
+
+    select
+        cast(work_item_id as varchar) as work_item_id,
+        cast(parent_work_item_id as varchar) as parent_work_item_id,
+        tree_id,
+        level,
+        cast(ppa_id as varchar) as related_ppa_id,
+        work_type,
+        title,
+        status,
+        progress,
+        auto_calculate_progress,
+        start_date,
+        due_date,
+        cast(allocated_budget as {{ money_type() }}) as allocated_budget,
+        cast(actual_expenditure as {{ money_type() }}) as actual_expenditure
+
+    from work_items
+
+),
+
+children as (
+
+    select
+        parent_work_item_id as work_item_id,
+        count(*) as child_count,
+        sum(case when status = 'completed' then 1 else 0 end) as completed_child_count,
+        sum(allocated_budget) as children_allocated_sum
+
+    from items
+
+    where parent_work_item_id is not null
+
+    group by parent_work_item_id
+
+),
+
+tops as (
+
+    -- the root of each item: its farthest ancestor, which has no live parent
+    select
+        ancestry.work_item_id,
+        ancestry.ancestor_work_item_id as root_work_item_id,
+        ancestry.distance as depth
+
+    from ancestry
+
+    where ancestry.ancestor_is_top
+
+),
+
+paths as (
+
+    select
+        ancestry.work_item_id,
+        {{ dbt.listagg('ancestors.title', "' > '", 'order by ancestry.distance desc') }} as path
+
+    from ancestry
+
+    inner join items as ancestors
+        on ancestry.ancestor_work_item_id = ancestors.work_item_id
+
+    group by ancestry.work_item_id
+
+),
+
+nodes as (
+
+    select
+        items.*,
+        cast(coalesce(children.child_count, 0) as integer) as child_count,
+        cast(coalesce(children.completed_child_count, 0) as integer) as completed_child_count,
+        cast(children.children_allocated_sum as {{ money_total_type() }}) as children_allocated_sum,
+        status_dates.status_date,
+        case
+            when coalesce(children.child_count, 0) = 0 then items.progress
+            else cast(floor(100.0 * children.completed_child_count / children.child_count) as integer)
+        end as progress_calculated,
+        case
+            when coalesce(children.child_count, 0) = 0 then coalesce(items.allocated_budget, 0)
+            when coalesce(items.allocated_budget, 0) > coalesce(children.children_allocated_sum, 0)
+                then coalesce(items.allocated_budget, 0) - coalesce(children.children_allocated_sum, 0)
+            else 0
+        end as retained_allocation,
+        case
+            when items.start_date is null or items.due_date is null then null
+            when status_dates.status_date >= items.due_date then 1.0
+            when status_dates.status_date <= items.start_date then 0.0
+            else cast(
+                1.0 * {{ dbt.datediff('items.start_date', 'status_dates.status_date', 'day') }}
+                / {{ dbt.datediff('items.start_date', 'items.due_date', 'day') }}
+                as decimal(9, 6)
+            )
+        end as planned_fraction
+
+    from items
+
+    cross join status_dates
+
+    left join children
+        on items.work_item_id = children.work_item_id
+
+),
+
+contributions as (
+
+    -- what each item adds to its own and its ancestors' rollups (rounded to the centavo per item)
+    select
+        work_item_id,
+        status,
+        retained_allocation,
+        coalesce(actual_expenditure, 0) as actual_amount,
+        cast(round(retained_allocation * planned_fraction, 2) as {{ money_total_type() }}) as planned_value,
+        cast(round(retained_allocation * progress_calculated / 100.0, 2) as {{ money_total_type() }}) as earned_value
+
+    from nodes
+
+),
+
+rollups as (
+
+    select
+        ancestry.ancestor_work_item_id as work_item_id,
+        sum(contributions.retained_allocation) as rolled_up_allocated_budget,
+        sum(contributions.actual_amount) as rolled_up_actual_expenditure,
+        sum(contributions.planned_value) as pv,
+        sum(contributions.earned_value) as ev,
+        sum(case when ancestry.distance > 0 then 1 else 0 end) as descendant_count,
+        sum(case when ancestry.distance > 0 and contributions.status = 'completed' then 1 else 0 end)
+            as completed_descendant_count
+
+    from ancestry
+
+    inner join contributions
+        on ancestry.work_item_id = contributions.work_item_id
+
+    group by ancestry.ancestor_work_item_id
+
+),
+
+measured as (
+
+    select
+        nodes.work_item_id,
+        nodes.parent_work_item_id,
+        tops.root_work_item_id,
+        cast(nodes.tree_id as integer) as tree_id,
+        cast(tops.depth as integer) as depth,
+        cast(nodes.level as integer) as level,
+        paths.path,
+        root_ppas.ppa_id,
+        nodes.work_type,
+        nodes.title,
+        nodes.status,
+        nodes.parent_work_item_id is null as is_root,
+        nodes.parent_work_item_id is null and nodes.auto_calculate_progress as is_auto_root,
+        nodes.child_count,
+        cast(rollups.descendant_count as integer) as descendant_count,
+        nodes.completed_child_count,
+        cast(rollups.completed_descendant_count as integer) as completed_descendant_count,
+        nodes.allocated_budget,
+        nodes.actual_expenditure,
+        nodes.children_allocated_sum,
+        case
+            when nodes.child_count = 0 then 'leaf'
+            when coalesce(nodes.children_allocated_sum, 0) = 0 then 'none_allocated'
+            when abs(nodes.children_allocated_sum - coalesce(nodes.allocated_budget, 0)) <= 0.01 then 'ok'
+            when nodes.children_allocated_sum < coalesce(nodes.allocated_budget, 0) then 'under_allocated'
+            else 'over_allocated'
+        end as allocation_consistency,
+        cast(nodes.retained_allocation as {{ money_total_type() }}) as retained_allocation,
+        cast(rollups.rolled_up_allocated_budget as {{ money_total_type() }}) as rolled_up_allocated_budget,
+        cast(rollups.rolled_up_actual_expenditure as {{ money_total_type() }}) as rolled_up_actual_expenditure,
+        cast(nodes.progress as integer) as progress,
+        cast(nodes.progress_calculated as integer) as progress_calculated,
+        nodes.start_date,
+        nodes.due_date,
+        nodes.status_date,
+        cast(nodes.planned_fraction * 100 as decimal(9, 4)) as planned_pct_complete,
+        cast(rollups.pv as {{ money_total_type() }}) as pv,
+        cast(rollups.ev as {{ money_total_type() }}) as ev
+
+    from nodes
+
+    inner join tops
+        on nodes.work_item_id = tops.work_item_id
+
+    inner join paths
+        on nodes.work_item_id = paths.work_item_id
+
+    inner join rollups
+        on nodes.work_item_id = rollups.work_item_id
+
+    left join items as roots
+        on tops.root_work_item_id = roots.work_item_id
+
+    left join ppas as root_ppas
+        on roots.related_ppa_id = root_ppas.ppa_id
+
+),
+
+final as (
+
+    select
+        work_item_id,
+        parent_work_item_id,
+        root_work_item_id,
+        tree_id,
+        depth,
+        level,
+        path,
+        ppa_id,
+        work_type,
+        title,
+        status,
+        is_root,
+        is_auto_root,
+        child_count,
+        descendant_count,
+        completed_child_count,
+        completed_descendant_count,
+        allocated_budget,
+        actual_expenditure,
+        children_allocated_sum,
+        allocation_consistency,
+        retained_allocation,
+        rolled_up_allocated_budget,
+        rolled_up_actual_expenditure,
+        cast(rolled_up_allocated_budget - rolled_up_actual_expenditure as {{ money_total_type() }}) as variance,
+        cast(
+            case
+                when rolled_up_allocated_budget = 0 then 0
+                else round(100.0 * (rolled_up_allocated_budget - rolled_up_actual_expenditure)
+                    / rolled_up_allocated_budget, 2)
+            end as decimal(18, 2)
+        ) as variance_pct,
+        case
+            when rolled_up_actual_expenditure > rolled_up_allocated_budget then 'over_budget'
+            when rolled_up_actual_expenditure = 0 then 'no_expenditure'
+            when rolled_up_allocated_budget = 0 then 'on_budget'
+            when abs(100.0 * (rolled_up_allocated_budget - rolled_up_actual_expenditure)
+                / rolled_up_allocated_budget) <= 5 then 'on_budget'
+            else 'under_budget'
+        end as variance_status,
+        progress,
+        progress_calculated,
+        start_date,
+        due_date,
+        status_date,
+        planned_pct_complete,
+        rolled_up_allocated_budget as bac,
+        pv,
+        ev,
+        rolled_up_actual_expenditure as ac,
+        cast(ev - pv as {{ money_total_type() }}) as sv,
+        cast(ev - rolled_up_actual_expenditure as {{ money_total_type() }}) as cv,
+        cast(case when pv <> 0 then round(1.0 * ev / pv, 4) end as decimal(18, 4)) as spi,
+        cast(case when rolled_up_actual_expenditure <> 0 then round(1.0 * ev / rolled_up_actual_expenditure, 4) end
+            as decimal(18, 4)) as cpi,
+        cast(case when ev <> 0 then round(cast(rolled_up_allocated_budget as decimal(38, 4)) * rolled_up_actual_expenditure / ev, 2) end
+            as {{ money_total_type() }}) as eac,
+        cast(case when ev <> 0 then round(cast(rolled_up_allocated_budget as decimal(38, 4)) * rolled_up_actual_expenditure / ev, 2) end
+            - rolled_up_actual_expenditure as {{ money_total_type() }}) as etc,
+        cast(rolled_up_allocated_budget - case when ev <> 0
+            then round(cast(rolled_up_allocated_budget as decimal(38, 4)) * rolled_up_actual_expenditure / ev, 2) end
+            as {{ money_total_type() }}) as vac
+
+    from measured
+
+)
+
+select * from final
