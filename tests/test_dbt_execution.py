@@ -34,7 +34,9 @@ PW = "7d3c1f7e-2a4b-4c1e-8f00-00000000e001"  # the worked example
 PB = "7d3c1f7e-2a4b-4c1e-8f00-00000000e002"  # five-level tree, over-obligated and over-disbursed
 PZ = "7d3c1f7e-2a4b-4c1e-8f00-00000000e003"  # no budget, no ledger, no work items
 
-SELECT = ["+fct_ppa_budget+", "+fct_work_item_rollup+", "+dim_organization", "+dim_geography"]
+# the marts and everything upstream; tests on them come with them (eager indirect selection). Downstream
+# marts are left out: their unit tests need parents this selection does not build.
+SELECT = ["+fct_ppa_budget", "+fct_work_item_rollup", "+dim_organization", "+dim_geography"]
 
 
 def _wid(name: str) -> str:
