@@ -37,3 +37,10 @@ def create_every_table(con: duckdb.DuckDBPyConnection) -> dict[str, RawTable]:
     for ddl in META_DDL.values():
         con.execute(ddl)
     return tables
+
+
+def insert_row(con: duckdb.DuckDBPyConnection, table: str, row: dict) -> None:
+    """Insert one hand-made row into ``raw.<table>``; columns named by the row, values bound."""
+    columns = ", ".join(f'"{c}"' for c in row)
+    marks = ", ".join("?" for _ in row)
+    con.execute(f'INSERT INTO raw."{table}" ({columns}) VALUES ({marks})', list(row.values()))

@@ -25,6 +25,7 @@ from ingest.population import load
 from ingest.sources import LoadContext
 from ingest.warehouse import raw_table_ddl
 from tests.conftest import SHARED_DATA
+from tests.raw_tables import insert_row
 
 pytestmark = pytest.mark.dbt
 
@@ -150,9 +151,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> Non
     audit = {"created_at", "updated_at"} & {c.name for c in SOURCE_BY_NAME[table].columns}
     for row in rows:
         row = {**dict.fromkeys(audit, CREATED), **row, "_run_id": "run-1", "_source": "obcms", "_loaded_at": LOADED_AT}
-        columns = ", ".join(f'"{c}"' for c in row)
-        marks = ", ".join("?" for _ in row)
-        con.execute(f'INSERT INTO raw."{table}" ({columns}) VALUES ({marks})', list(row.values()))
+        insert_row(con, table, row)
 
 
 def _load_psa(con: duckdb.DuckDBPyConnection, folder: Path, names: list[str], run_id: str) -> None:

@@ -25,7 +25,7 @@ from ingest import obcms_choices
 from ingest.obcms_schema import SOURCE_BY_NAME, SOURCE_TABLES
 from ingest.pipeline import META_DDL
 from ingest.raw import RawTable
-from tests.raw_tables import create_every_table, raw_tables
+from tests.raw_tables import create_every_table, insert_row, raw_tables
 
 CHECKOUT = Path(__file__).resolve().parents[1]
 DBT_PROJECT = CHECKOUT / "dbt_project"
@@ -724,9 +724,7 @@ def _create_raw_warehouse(path: Path) -> None:
                     "_source": "obcms",
                     "_loaded_at": LOADED_AT,
                 }
-                columns = ", ".join(f'"{c}"' for c in row)
-                marks = ", ".join("?" for _ in row)
-                con.execute(f'INSERT INTO raw."{table}" ({columns}) VALUES ({marks})', list(row.values()))
+                insert_row(con, table, row)
         meta_rows = {
             "refreshes": {"run_id": "run-1", "command": "refresh", "started_at": LOADED_AT, "status": "running"},
             "runs": {

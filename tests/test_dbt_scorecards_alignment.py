@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from ingest.obcms_schema import SOURCE_BY_NAME
-from tests.raw_tables import create_every_table
+from tests.raw_tables import create_every_table, insert_row
 from tests.test_dbt_project import (
     CHECKOUT,
     CREATED,
@@ -213,9 +213,7 @@ def _create_warehouse(path: Path) -> None:
                     "_source": "obcms",
                     "_loaded_at": LOADED_AT,
                 }
-                columns = ", ".join(f'"{c}"' for c in row)
-                marks = ", ".join("?" for _ in row)
-                con.execute(f'INSERT INTO raw."{table}" ({columns}) VALUES ({marks})', list(row.values()))
+                insert_row(con, table, row)
     finally:
         con.close()
 
