@@ -1,8 +1,8 @@
 """The dashboard application: a shell (navbar, global filter bar, footer) around the pages of ``dashboards.pages``.
 
-The global filter lives in the URL query string (``/?fiscal_year=2025&moa=MOH&sector=social``): opening such a link
-reproduces the view, and changing a filter rewrites the query string (``history.pushState``, no reload) so the
-back button undoes it. The shell's ``dcc.Store`` holds the same selection for the pages' callbacks.
+The global filter lives in the URL query string (``/?fiscal_year=2025&moa=MOH&sector=social&area=province:12``):
+opening such a link reproduces the view, and changing a filter rewrites the query string (``history.pushState``,
+no reload) so the back button undoes it. The shell's ``dcc.Store`` holds the same selection for the pages' callbacks.
 
 Nothing here touches the warehouse at import time: ``create_app`` receives the home, and every callback opens its
 own read-only connection on the currently published file.
@@ -32,9 +32,11 @@ SYNC_OUTPUTS = {
     "fiscal_years": Output(ids.FISCAL_YEAR, "value"),
     "moas": Output(ids.MOA, "value"),
     "sectors": Output(ids.SECTOR, "value"),
+    "areas": Output(ids.AREA, "value"),
     "fiscal_year_options": Output(ids.FISCAL_YEAR, "options"),
     "moa_options": Output(ids.MOA, "options"),
     "sector_options": Output(ids.SECTOR, "options"),
+    "area_options": Output(ids.AREA, "options"),
     "filters": Output(ids.FILTERS, "data"),
     "as_of": Output(ids.AS_OF, "children"),
     "alert_open": Output(ids.WAREHOUSE_ALERT, "is_open"),
@@ -45,9 +47,10 @@ SYNC_INPUTS = {
     "fiscal_years": Input(ids.FISCAL_YEAR, "value"),
     "moas": Input(ids.MOA, "value"),
     "sectors": Input(ids.SECTOR, "value"),
+    "areas": Input(ids.AREA, "value"),
     "clear": Input(ids.CLEAR, "n_clicks"),
 }
-_FILTER_INPUTS = (ids.FISCAL_YEAR, ids.MOA, ids.SECTOR)
+_FILTER_INPUTS = (ids.FISCAL_YEAR, ids.MOA, ids.SECTOR, ids.AREA)
 
 
 # --------------------------------------------------------------------------------------------- layout
@@ -100,9 +103,10 @@ def filter_bar() -> dbc.Card:
         dbc.CardBody(
             dbc.Row(
                 [
-                    _dropdown(ids.FISCAL_YEAR, "Fiscal year", "All fiscal years", {"md": 3}),
-                    _dropdown(ids.MOA, "Ministry, office or agency (MOA)", "All MOAs", {"md": 4}),
-                    _dropdown(ids.SECTOR, "Sector", "All sectors", {"md": 3}),
+                    _dropdown(ids.FISCAL_YEAR, "Fiscal year", "All fiscal years", {"md": 2}),
+                    _dropdown(ids.MOA, "Ministry, office or agency (MOA)", "All MOAs", {"md": 3}),
+                    _dropdown(ids.SECTOR, "Sector", "All sectors", {"md": 2}),
+                    _dropdown(ids.AREA, "Area (region or province)", "All areas", {"md": 3}),
                     dbc.Col(
                         dbc.Button("Clear filters", id=ids.CLEAR, color="secondary", outline=True, size="sm"),
                         md=2,
@@ -163,6 +167,7 @@ def sync_filters(
     fiscal_years: Any,
     moas: Any,
     sectors: Any,
+    areas: Any = None,
 ) -> dict[str, Any]:
     """Keep the URL, the dropdowns and the store in step.
 
@@ -175,23 +180,26 @@ def sync_filters(
     result: dict[str, Any] = dict.fromkeys(SYNC_OUTPUTS, no_update)
     if trigger == ids.CLEAR:
         filters = Filters()
-        result.update(fiscal_years=[], moas=[], sectors=[])
+        result.update(fiscal_years=[], moas=[], sectors=[], areas=[])
     elif trigger in _FILTER_INPUTS:
-        filters = Filters.of(fiscal_years, moas, sectors)
+        filters = Filters.of(fiscal_years, moas, sectors, areas)
     else:
         try:
             with read_only(home) as con:
                 years = queries.fiscal_years(con)["fiscal_year"].to_list()
                 moa_frame = queries.moas(con)
                 sector_codes = queries.sectors(con)["sector"].to_list()
+                area_frame = queries.areas(con)
         except NoWarehouseError as exc:
             result.update(
                 fiscal_years=[],
                 moas=[],
                 sectors=[],
+                areas=[],
                 fiscal_year_options=[],
                 moa_options=[],
                 sector_options=[],
+                area_options=[],
                 filters=None,
                 as_of="no warehouse published",
                 alert_open=True,
@@ -199,7 +207,8 @@ def sync_filters(
             )
             return result
         acronyms = moa_frame["moa_acronym"].to_list()
-        filters = Filters.from_search(search).restricted_to(years, acronyms, sector_codes)
+        area_keys = area_frame["geography_id"].to_list()
+        filters = Filters.from_search(search).restricted_to(years, acronyms, sector_codes, area_keys)
         moa_labels = [
             f"{a} — {n}" if n and n != a else a for a, n in zip(acronyms, moa_frame["moa_name"].to_list(), strict=True)
         ]
@@ -207,9 +216,11 @@ def sync_filters(
             fiscal_years=list(filters.fiscal_years),
             moas=list(filters.moas),
             sectors=list(filters.sectors),
+            areas=list(filters.areas),
             fiscal_year_options=_options(years, [str(y) for y in years]),
             moa_options=_options(acronyms, moa_labels),
             sector_options=_options(sector_codes, [fmt.sector_label(s) for s in sector_codes]),
+            area_options=_options(area_keys, fmt.area_labels(area_frame.to_dicts())),
             as_of=fmt.as_of(queries.data_as_of(home)),
             alert_open=False,
             filters=filters.to_store(),
@@ -233,8 +244,8 @@ def nav_state(pathname: str | None, search: str | None, paths: list[str]) -> tup
 
 def _register_shell_callbacks(app: dash.Dash, home: Home) -> None:
     @app.callback(output=SYNC_OUTPUTS, inputs=SYNC_INPUTS)
-    def _sync_filters(search, fiscal_years, moas, sectors, clear):  # clear only triggers
-        return sync_filters(home, ctx.triggered_id, search, fiscal_years, moas, sectors)
+    def _sync_filters(search, fiscal_years, moas, sectors, areas, clear):  # clear only triggers
+        return sync_filters(home, ctx.triggered_id, search, fiscal_years, moas, sectors, areas)
 
     @app.callback(
         Output({"type": ids.NAV_LINK, "index": ALL}, "href"),

@@ -10,7 +10,7 @@ from dash import dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashboards.figures import Column, Tile
-from dashboards.filters import Filters
+from dashboards.filters import AREA, FISCAL_YEAR, MOA, SECTOR, Filters
 from ingest.home import Home
 
 # Not "responsive": the figures fix their own height (the MOA chart grows with its bars), and a responsive plot
@@ -89,3 +89,65 @@ def table(columns: Sequence[Column], rows: Sequence[dict[str, str]], empty: str 
         ]
     )
     return dbc.Table([head, body], hover=True, size="sm", className="data-table mb-0")
+
+
+# ------------------------------------------------------------------------------------ page building blocks
+FILTER_NAMES = {FISCAL_YEAR: "fiscal year", MOA: "MOA", SECTOR: "sector", AREA: "area"}
+
+
+def help_button(help_id: str, title: str, body: Any) -> html.Span:
+    """A small "?" that opens the metric's definition on click (and closes on the next click elsewhere)."""
+    return html.Span(
+        [
+            html.Button("?", id=help_id, className="help-button", type="button", title=f"What is {title.lower()}?"),
+            dbc.Popover(
+                [dbc.PopoverHeader(title), dbc.PopoverBody(body)],
+                target=help_id,
+                trigger="legacy",
+                placement="bottom",
+                className="metric-help",
+            ),
+        ],
+        className="help-wrap",
+    )
+
+
+def section_card(
+    title: str,
+    body: Any,
+    *,
+    lead: str | None = None,
+    explain: tuple[str, Any] | None = None,
+    actions: Any = None,
+    card_id: str | None = None,
+    flush: bool = False,
+) -> dbc.Card:
+    """A titled card: title, its "?" (``explain`` = (help id, definition)), a lead line, actions on the right."""
+    heading = [html.Span(title, className="card-title-text")]
+    if explain is not None:
+        heading.append(help_button(explain[0], title, explain[1]))
+    header = [html.Div(heading, className="card-heading")]
+    if actions is not None:
+        header.append(html.Div(actions, className="card-actions"))
+    children = [
+        dbc.CardHeader(
+            [html.Div(header, className="card-header-row"), *([html.Div(lead, className="card-lead")] if lead else [])]
+        )
+    ]
+    children.append(dbc.CardBody(body, className="p-0" if flush else None))
+    return dbc.Card(children, className="chart-card mb-3", **({"id": card_id} if card_id else {}))
+
+
+def filter_note(applies: tuple[str, ...], why: str | None = None) -> html.P:
+    """Which global filters a page uses; the others are named, with the reason, so nobody is misled."""
+    used = [FILTER_NAMES[f] for f in FILTER_NAMES if f in applies]
+    unused = [FILTER_NAMES[f] for f in FILTER_NAMES if f not in applies]
+    text = "Filters used here: " + (", ".join(used) if used else "none")
+    if unused:
+        text += f". Not used: {', '.join(unused)}" + (f" ({why})" if why else "")
+    return html.P(text + ".", className="filter-note")
+
+
+def empty_state(message: str) -> html.P:
+    """What an empty table or list says: why there is nothing."""
+    return html.P(message, className="empty-state text-muted my-3")

@@ -39,7 +39,7 @@ def _floats(values: Sequence[Decimal | None]) -> list[float]:
     return [float(v) if v is not None else 0.0 for v in values]
 
 
-def _base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+def base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
     fig.update_layout(
         template="plotly_white",
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15, "color": INK, "weight": 600}},
@@ -58,7 +58,7 @@ def _base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
 
 def empty_figure(title: str, message: str = "No PPAs match these filters", height: int = 360) -> go.Figure:
     """A titled blank chart that says why it is blank."""
-    fig = _base_layout(go.Figure(), title, height)
+    fig = base_layout(go.Figure(), title, height)
     fig.add_annotation(
         text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 14, "color": MUTED}
     )
@@ -100,7 +100,7 @@ def sector_bar(frame: pl.DataFrame) -> go.Figure:
             name=SERIES_LABELS["budget_allocation"],
         )
     )
-    _base_layout(fig, SECTOR_TITLE, 360)
+    base_layout(fig, SECTOR_TITLE, 360)
     fig.update_xaxes(title_text=f"Approved budget ({unit})", rangemode="tozero")
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_layout(showlegend=False, margin={"r": 56})
@@ -137,7 +137,7 @@ def moa_bar(frame: pl.DataFrame) -> go.Figure:
             name=SERIES_LABELS["budget_allocation"],
         )
     )
-    _base_layout(fig, title, max(240, 100 + 30 * frame.height))
+    base_layout(fig, title, max(240, 100 + 30 * frame.height))
     fig.update_xaxes(title_text=f"Approved budget ({unit})", rangemode="tozero")
     # categories listed top-down in frame order (largest first)
     fig.update_yaxes(autorange="reversed", type="category")
@@ -164,7 +164,7 @@ def year_trend(frame: pl.DataFrame) -> go.Figure:
             customdata=[[fmt.peso_exact(v)] for v in amounts],
             hovertemplate=f"{SERIES_LABELS[column]}: %{{customdata[0]}}<extra></extra>",
         )
-    _base_layout(fig, TREND_TITLE, 360)
+    base_layout(fig, TREND_TITLE, 360)
     fig.update_layout(
         barmode="group",
         hovermode="x unified",

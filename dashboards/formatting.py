@@ -118,6 +118,21 @@ def sector_label(code: str | None) -> str:
     return SECTOR_LABELS.get(code, code.replace("_", " ").capitalize())
 
 
+def area_labels(areas: list[dict]) -> list[str]:
+    """Dropdown labels of regions and provinces (rows of ``queries.areas``): "Region IX — Zamboanga Peninsula",
+    then its provinces as "Zamboanga del Norte (IX)"."""
+    labels = []
+    for area in areas:
+        code = area.get("region_code")
+        if area["level"] == "region":
+            name = area.get("region_name") or MISSING
+            labels.append(f"Region {code} — {name}" if code else name)
+        else:
+            name = area.get("province_name") or MISSING
+            labels.append(f"{name} ({code})" if code else name)
+    return labels
+
+
 def status_label(code: str | None) -> str:
     if code is None:
         return MISSING

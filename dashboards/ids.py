@@ -7,6 +7,7 @@ FILTERS = "shell-filters"  # dcc.Store: the selection as Filters.to_store(), Non
 FISCAL_YEAR = "shell-fiscal-year"
 MOA = "shell-moa"
 SECTOR = "shell-sector"
+AREA = "shell-area"
 CLEAR = "shell-clear"
 AS_OF = "shell-as-of"
 WAREHOUSE_ALERT = "shell-warehouse-alert"

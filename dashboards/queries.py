@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 import duckdb
 import polars as pl
 
+from dashboards import sql
 from dashboards.filters import Filters
 from ingest.home import Home
 from ingest.warehouse import published_path
@@ -56,6 +57,20 @@ order by sector = 'unspecified', sector
 """
 
 
+_AREAS_SQL = """
+select geography_id, level, region_code, region_name, province_name
+from dim_geography
+where level in ('region', 'province')
+order by region_code nulls last, region_name, level = 'province', province_name
+"""
+
+
+def areas(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Regions, each followed by its provinces: ``geography_id``, ``level``, ``region_code``, ``region_name``,
+    ``province_name``."""
+    return con.sql(_AREAS_SQL).pl()
+
+
 def fiscal_years(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Fiscal years present in the marts, latest first: ``fiscal_year``."""
     return con.sql(_FISCAL_YEARS_SQL).pl()
@@ -72,7 +87,9 @@ def sectors(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 # ------------------------------------------------------------------------------ executive summary
-_HEADLINE_SQL = """
+# rpt_executive_summary's grain is fiscal year × MOA × sector × coverage region × coverage province.
+_SUMMARY_FILTER = sql.where(region="region_id", province="province_id")
+_HEADLINE_SQL = f"""
 select
     coalesce(sum(budget_allocation), 0) as budget_allocation,
     coalesce(sum(ppa_count), 0)::bigint as ppa_count,
@@ -82,12 +99,10 @@ select
     sum(obligations) / nullif(sum(allocations), 0) as obligation_rate,
     sum(disbursements) / nullif(sum(obligations), 0) as disbursement_rate,
 from rpt_executive_summary
-where (len($fiscal_years::bigint[]) = 0 or list_contains($fiscal_years::bigint[], fiscal_year))
-  and (len($moas::varchar[]) = 0 or list_contains($moas::varchar[], moa_acronym))
-  and (len($sectors::varchar[]) = 0 or list_contains($sectors::varchar[], coalesce(sector, 'unspecified')))
+where {_SUMMARY_FILTER}
 """
 
-_BY_SECTOR_SQL = """
+_BY_SECTOR_SQL = f"""
 select
     coalesce(sector, 'unspecified') as sector,
     sum(ppa_count)::bigint as ppa_count,
@@ -96,14 +111,12 @@ select
     sum(obligations) as obligations,
     sum(disbursements) as disbursements,
 from rpt_executive_summary
-where (len($fiscal_years::bigint[]) = 0 or list_contains($fiscal_years::bigint[], fiscal_year))
-  and (len($moas::varchar[]) = 0 or list_contains($moas::varchar[], moa_acronym))
-  and (len($sectors::varchar[]) = 0 or list_contains($sectors::varchar[], coalesce(sector, 'unspecified')))
+where {_SUMMARY_FILTER}
 group by all
 order by budget_allocation desc nulls last, sector
 """
 
-_BY_MOA_SQL = """
+_BY_MOA_SQL = f"""
 with by_moa as (
     select
         moa_acronym,
@@ -114,9 +127,7 @@ with by_moa as (
         sum(obligations) as obligations,
         sum(disbursements) as disbursements,
     from rpt_executive_summary
-    where (len($fiscal_years::bigint[]) = 0 or list_contains($fiscal_years::bigint[], fiscal_year))
-      and (len($moas::varchar[]) = 0 or list_contains($moas::varchar[], moa_acronym))
-      and (len($sectors::varchar[]) = 0 or list_contains($sectors::varchar[], coalesce(sector, 'unspecified')))
+    where {_SUMMARY_FILTER}
     group by moa_acronym
 )
 select *, count(*) over ()::bigint as moa_count,
@@ -125,7 +136,7 @@ order by budget_allocation desc nulls last, moa_acronym nulls last
 limit $limit
 """
 
-_BY_YEAR_SQL = """
+_BY_YEAR_SQL = f"""
 select
     fiscal_year,
     sum(ppa_count)::bigint as ppa_count,
@@ -134,9 +145,7 @@ select
     sum(obligations) as obligations,
     sum(disbursements) as disbursements,
 from rpt_executive_summary
-where (len($fiscal_years::bigint[]) = 0 or list_contains($fiscal_years::bigint[], fiscal_year))
-  and (len($moas::varchar[]) = 0 or list_contains($moas::varchar[], moa_acronym))
-  and (len($sectors::varchar[]) = 0 or list_contains($sectors::varchar[], coalesce(sector, 'unspecified')))
+where {_SUMMARY_FILTER}
 group by fiscal_year
 order by fiscal_year nulls last
 """
@@ -146,26 +155,26 @@ def headline(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame:
     """One row: ``budget_allocation`` (approved budget), ``ppa_count``, ``allocations``, ``obligations``,
     ``disbursements`` (0 when nothing matches), ``obligation_rate`` and ``disbursement_rate`` (null when undefined).
     """
-    return con.sql(_HEADLINE_SQL, params=filters.params()).pl()
+    return sql.frame(con, _HEADLINE_SQL, filters)
 
 
 def budget_by_sector(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame:
     """One row per sector, largest approved budget first."""
-    return con.sql(_BY_SECTOR_SQL, params=filters.params()).pl()
+    return sql.frame(con, _BY_SECTOR_SQL, filters)
 
 
 def budget_by_moa(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = TOP_MOAS) -> pl.DataFrame:
     """The ``limit`` MOAs with the largest approved budget (ties by acronym); ``moa_count`` counts them all."""
-    return con.sql(_BY_MOA_SQL, params={**filters.params(), "limit": limit}).pl()
+    return sql.frame(con, _BY_MOA_SQL, filters, limit=limit)
 
 
 def budget_by_year(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame:
     """One row per fiscal year in order; PPAs without a fiscal year come last (``fiscal_year`` null)."""
-    return con.sql(_BY_YEAR_SQL, params=filters.params()).pl()
+    return sql.frame(con, _BY_YEAR_SQL, filters)
 
 
 # ------------------------------------------------------------------------------------------- PPAs
-_TOP_PPAS_SQL = """
+_TOP_PPAS_SQL = f"""
 select
     ppa_id,
     title,
@@ -177,9 +186,7 @@ select
     progress,
     status,
 from dim_ppa
-where (len($fiscal_years::bigint[]) = 0 or list_contains($fiscal_years::bigint[], fiscal_year))
-  and (len($moas::varchar[]) = 0 or list_contains($moas::varchar[], moa_acronym))
-  and (len($sectors::varchar[]) = 0 or list_contains($sectors::varchar[], coalesce(sector, 'unspecified')))
+where {sql.where(region="coverage_region_id", province="coverage_province_id")}
 order by budget_allocation desc nulls last, ppa_id
 limit $limit
 """
@@ -187,7 +194,7 @@ limit $limit
 
 def top_ppas(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = TOP_PPAS) -> pl.DataFrame:
     """The ``limit`` PPAs with the largest approved budget (ties by id)."""
-    return con.sql(_TOP_PPAS_SQL, params={**filters.params(), "limit": limit}).pl()
+    return sql.frame(con, _TOP_PPAS_SQL, filters, limit=limit)
 
 
 # ------------------------------------------------------------------------------------------ freshness

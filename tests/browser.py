@@ -6,8 +6,14 @@ run of pytest without them skips the browser tests with the reason, except under
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,8 +39,9 @@ def require_chromium() -> None:
     pytest.skip(message)
 
 
-def chrome(profile_dir: Path):
-    """A headless Chromium driver with a fresh profile and the browser console log captured."""
+def chrome(profile_dir: Path, downloads: Path | None = None):
+    """A headless Chromium driver with a fresh profile and the browser console log captured; files it downloads
+    land in ``downloads`` (default: ``profile_dir/downloads``)."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -43,7 +50,15 @@ def chrome(profile_dir: Path):
     for argument in (*HEADLESS_ARGS, f"--user-data-dir={profile_dir}"):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    downloads = downloads or profile_dir / "downloads"
+    downloads.mkdir(parents=True, exist_ok=True)
+    options.add_experimental_option(
+        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+    )
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    driver.downloads = downloads  # where the tests look for exported files
+    return driver
 
 
 def severe_console_entries(driver) -> list[dict]:
@@ -54,3 +69,105 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def serving(app) -> Iterator[str]:
+    """Serve a Dash ``app`` on a free local port from a background thread; yield its base URL."""
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    port = free_port()
+    server = make_server("127.0.0.1", port, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="dashboard", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+# ------------------------------------------------------------------------------------ page helpers
+WAIT = 30  # seconds
+SCREENSHOTS = Path(
+    os.environ.get("OOBC_SCREENSHOTS") or Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
+)
+
+
+def wait(driver, timeout: float = WAIT):
+    """A wait that retries when Dash replaced the element it was looking at."""
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, ignored_exceptions=(StaleElementReferenceException,))
+
+
+def text(driver, css: str) -> str | None:
+    """The text of the first element matching ``css``, read in one step in the page (Dash may re-render it)."""
+    return driver.execute_script(
+        "const el = document.querySelector(arguments[0]); return el ? el.innerText.trim() : null;", css
+    )
+
+
+def count(driver, css: str) -> int:
+    return driver.execute_script("return document.querySelectorAll(arguments[0]).length;", css)
+
+
+def settled(driver) -> bool:
+    """No callback is running (Dash marks loading components) and the shell has read the warehouse."""
+    return driver.execute_script(
+        "const asOf = document.getElementById('shell-as-of');"
+        "return !document.querySelector('[data-dash-is-loading]') && !!asOf && asOf.innerText.trim() !== '—';"
+    )
+
+
+def open_page(driver, url: str) -> None:
+    """Go to ``url`` and wait until the page's callbacks have settled."""
+    driver.get(url)
+    wait(driver).until(settled, message=f"{url} never settled")
+
+
+def choose(driver, dropdown_id: str, label: str) -> None:
+    """Pick ``label`` in the (multi) dropdown ``dropdown_id`` by typing it, as a user would."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+
+    driver.find_element(By.ID, dropdown_id).click()
+    option = wait(driver).until(
+        ec.element_to_be_clickable((By.XPATH, f"//*[@role='option'][.//*[normalize-space(text())='{label}']]"))
+    )
+    option.click()
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+
+
+def screenshot(driver, name: str) -> Path:
+    """Save the whole page as ``<SCREENSHOTS>/<name>.png`` for reviewers (the folder is kept out of git)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    height = driver.execute_script("return Math.max(document.body.scrollHeight, 1000);")
+    size = driver.get_window_size()
+    driver.set_window_size(size["width"], min(int(height) + 40, 6000))
+    try:
+        path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
+        driver.save_screenshot(str(path))
+    finally:
+        driver.set_window_size(size["width"], size["height"])
+    return path
+
+
+def download(driver, button_id: str, suffix: str, timeout: float = WAIT) -> Path:
+    """Click an export button and return the file it downloaded (the newest ``*suffix`` in the download folder)."""
+    from selenium.webdriver.common.by import By
+
+    folder: Path = driver.downloads
+    before = {p.name for p in folder.glob(f"*{suffix}")}
+    driver.find_element(By.ID, button_id).click()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        new = [p for p in folder.glob(f"*{suffix}") if p.name not in before]
+        partial = list(folder.glob("*.crdownload"))
+        if new and not partial:
+            return max(new, key=lambda p: p.stat().st_mtime)
+        time.sleep(0.1)
+    raise AssertionError(f"clicking {button_id} downloaded no {suffix} file into {folder}")

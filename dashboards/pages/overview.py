@@ -13,8 +13,9 @@ import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
 from dash import Input, Output, html
 
-from dashboards import figures, ids, queries
+from dashboards import export, figures, ids, queries
 from dashboards.components import bind, filters_from_store, graph_card, table, tile_card
+from dashboards.filters import Filters
 from ingest.home import Home
 from ingest.warehouse import read_only
 
@@ -28,6 +29,7 @@ SECTOR_GRAPH = "overview-sector"
 MOA_GRAPH = "overview-moa"
 TREND_GRAPH = "overview-trend"
 PPA_TABLE = "overview-ppas"
+EXPORT = "overview"  # prefix of the export buttons and download
 
 
 def layout(**_query: Any) -> html.Div:
@@ -36,13 +38,19 @@ def layout(**_query: Any) -> html.Div:
         [
             html.Div(
                 [
-                    html.H1("Executive overview", className="page-title"),
-                    html.P(
-                        "Approved budget and its execution (allocations → obligations → disbursements) of the "
-                        "PPAs in the selection.",
-                        className="page-lead",
+                    html.Div(
+                        [
+                            html.H1("Executive overview", className="page-title"),
+                            html.P(
+                                "Approved budget and its execution (allocations → obligations → disbursements) "
+                                "of the PPAs in the selection.",
+                                className="page-lead",
+                            ),
+                        ]
                     ),
-                ]
+                    export.controls(EXPORT),
+                ],
+                className="page-header",
             ),
             html.Div(id=HEADLINE, className="kpi-grid mb-3"),
             dbc.Row(
@@ -106,6 +114,24 @@ def ppa_table(filters_data: dict[str, list[Any]] | None, home: Home) -> Any:
     return table(figures.PPA_COLUMNS, figures.ppa_rows(frame))
 
 
+def export_tables(filters: Filters, home: Home) -> export.Export:
+    """The overview's figures as tables: the largest PPAs (the CSV), the headline, by sector, by MOA (all of
+    them) and by year."""
+    with read_only(home) as con:
+        tables = {
+            "Largest PPAs": queries.top_ppas(con, filters),
+            "Headline": queries.headline(con, filters),
+            "By sector": queries.budget_by_sector(con, filters),
+            "By MOA": queries.budget_by_moa(con, filters, limit=10_000),
+            "By fiscal year": queries.budget_by_year(con, filters),
+        }
+    return export.Export(
+        tables,
+        notes=["Rates are ratios of the summed amounts: obligations / allocations, disbursements / obligations."],
+        rate_columns=("obligation_rate", "disbursement_rate"),
+    )
+
+
 CALLBACKS = (
     (Output(HEADLINE, "children"), headline),
     (Output(SECTOR_GRAPH, "figure"), sector_figure),
@@ -119,3 +145,4 @@ def register(app: dash.Dash, home: Home) -> None:
     dash.register_page(__name__, path=PATH, name=NAME, title=TITLE, order=ORDER, layout=layout)
     for output, function in CALLBACKS:
         app.callback(output, Input(ids.FILTERS, "data"))(bind(function, home))
+    export.register(app, home, EXPORT, "Executive overview", "overview", export_tables)

@@ -28,3 +28,26 @@ def empty_home(tmp_path: Path) -> Home:
 def con(home: Home) -> Iterator[duckdb.DuckDBPyConnection]:
     with read_only(home) as connection:
         yield connection
+
+
+@pytest.fixture(scope="session")
+def demo_url(demo_home: Home) -> Iterator[str]:
+    """The dashboard served over the demo warehouse (the real pipeline, scale 0.1): every mart is there."""
+    from dashboards.app import create_app
+    from tests.browser import serving
+
+    with serving(create_app(demo_home)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def page_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
+    """One headless Chromium for the page tests; its downloads land in ``page_browser.downloads``."""
+    from tests.browser import chrome, require_chromium
+
+    require_chromium()
+    driver = chrome(tmp_path_factory.mktemp("chromium-pages"))
+    try:
+        yield driver
+    finally:
+        driver.quit()

@@ -10,6 +10,7 @@ import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 import dash
@@ -305,3 +306,43 @@ def test_component_properties_are_valid(dev_url, browser):
             )
             assert browser.find_elements(By.CSS_SELECTOR, ".dash-fe-error__title") == []
             assert severe_console_entries(browser) == [], page["path"] + query
+
+
+def test_overview_exports_what_it_shows(base_url, browser):
+    import csv
+
+    from openpyxl import load_workbook
+
+    from tests.browser import download, open_page, screenshot
+
+    open_page(browser, base_url + "/?fiscal_year=2025&moa=MPW")
+    _wait_for_tile(browser, "budget", "₱12.0M")
+    screenshot(browser, "overview-tiny-mpw-2025")
+
+    csv_file = download(browser, "overview-export-csv", ".csv")
+    assert csv_file.name == "oobc-overview-2025.csv"
+    rows = list(csv.DictReader(csv_file.read_text(encoding="utf-8-sig").splitlines()))
+    assert {r["moa_acronym"] for r in rows} == {"MPW"}
+    assert sum(Decimal(r["budget_allocation"]) for r in rows) == Decimal("12000000.00")
+
+    xlsx_file = download(browser, "overview-export-xlsx", ".xlsx")
+    book = load_workbook(xlsx_file, read_only=True)
+    assert book.sheetnames == ["About", "Largest PPAs", "Headline", "By sector", "By MOA", "By fiscal year"]
+    about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True)}
+    assert about["Filter: Fiscal year"] == "2025" and about["Filter: MOA"] == "MPW"
+    assert about["Filter: Area"] == "All"
+    headline = list(book["Headline"].iter_rows(values_only=True))
+    assert headline[1][headline[0].index("budget_allocation")] == 12_000_000
+    assert severe_console_entries(browser) == []
+
+
+def test_the_area_filter_narrows_the_overview(base_url, browser):
+    from tests.browser import choose, open_page
+
+    open_page(browser, base_url + "/")
+    _wait_for_tile(browser, "budget", "₱22.5M")
+    choose(browser, "shell-area", "Zamboanga Sibugay (IX)")
+    _wait_for_tile(browser, "budget", "₱12.0M")
+    _wait(browser).until(lambda d: urlsplit(d.current_url).query == "area=province%3A72")
+    _wait_for_rows(browser, 2)
+    assert severe_console_entries(browser) == []

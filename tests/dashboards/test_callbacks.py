@@ -16,7 +16,7 @@ from dashboards.filters import Filters
 from dashboards.pages import overview, page_modules
 from tests.dashboards.tiny_warehouse import text_of
 
-SELECTION = {"fiscal_year": [2025], "moa": ["MOH"], "sector": ["social"]}
+SELECTION = {"fiscal_year": [2025], "moa": ["MOH"], "sector": ["social"], "area": []}
 EVERYTHING = Filters().to_store()
 
 
@@ -156,7 +156,7 @@ def test_unknown_values_in_a_link_are_dropped(app, home):
     out = sync_filters(
         home, ids.URL, "?fiscal_year=1999&fiscal_year=2024&moa=x'%20OR%201%3D1%20--&sector=social", [], [], []
     )
-    assert out["filters"] == {"fiscal_year": [2024], "moa": [], "sector": ["social"]}
+    assert out["filters"] == {"fiscal_year": [2024], "moa": [], "sector": ["social"], "area": []}
     assert (out["fiscal_years"], out["moas"], out["sectors"]) == ([2024], [], ["social"])
     # the URL is not rewritten on load (that would trap the back button); the next filter change rewrites it
     assert out["search"] is no_update
@@ -164,7 +164,7 @@ def test_unknown_values_in_a_link_are_dropped(app, home):
 
 def test_a_link_in_another_order_is_left_alone(app, home):
     out = sync_filters(home, None, "?sector=social&fiscal_year=2025", [], [], [])
-    assert out["filters"] == {"fiscal_year": [2025], "moa": [], "sector": ["social"]}
+    assert out["filters"] == {"fiscal_year": [2025], "moa": [], "sector": ["social"], "area": []}
     assert out["search"] is no_update
 
 
@@ -177,7 +177,7 @@ def test_no_query_string_selects_everything(app, home):
 def test_changing_a_dropdown_rewrites_the_url(app, home):
     out = sync_filters(home, ids.FISCAL_YEAR, "", [2024], [], [])
     assert out["search"] == "?fiscal_year=2024"
-    assert out["filters"] == {"fiscal_year": [2024], "moa": [], "sector": []}
+    assert out["filters"] == {"fiscal_year": [2024], "moa": [], "sector": [], "area": []}
     # the dropdowns keep what the user chose; options and freshness are not re-read
     assert out["fiscal_years"] is no_update
     assert out["moa_options"] is no_update

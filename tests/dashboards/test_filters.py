@@ -39,7 +39,12 @@ def test_dropdown_values_and_store():
     assert Filters.of(2025, "MOH", None) == Filters((2025,), ("MOH",), ())
     assert Filters.of(["2024", 2025], [], "") == Filters((2024, 2025), (), ())
     filters = Filters((2025,), ("MOH",), ("social", "unspecified"))
-    assert filters.to_store() == {"fiscal_year": [2025], "moa": ["MOH"], "sector": ["social", "unspecified"]}
+    assert filters.to_store() == {
+        "fiscal_year": [2025],
+        "moa": ["MOH"],
+        "sector": ["social", "unspecified"],
+        "area": [],
+    }
     assert Filters.from_store(filters.to_store()) == filters
     assert Filters.from_store({}) == Filters()
 
@@ -50,4 +55,29 @@ def test_restricted_to_known_values():
 
 
 def test_params_are_lists_for_binding():
-    assert Filters((2025,), ("MOH",), ()).params() == {"fiscal_years": [2025], "moas": ["MOH"], "sectors": []}
+    assert Filters((2025,), ("MOH",), (), ("province:72",)).params() == {
+        "fiscal_years": [2025],
+        "moas": ["MOH"],
+        "sectors": [],
+        "areas": ["province:72"],
+    }
+
+
+def test_areas_travel_in_the_link_and_unknown_ones_are_dropped():
+    filters = Filters.from_search("?area=province:72&area=region:9&area=province:999")
+    assert filters.areas == ("province:72", "region:9", "province:999")
+    assert filters.to_search() == "?area=province%3A72&area=region%3A9&area=province%3A999"
+    assert Filters.from_search(filters.to_search()) == filters
+    known = filters.restricted_to([], [], [], ["region:9", "province:72"])
+    assert known.areas == ("province:72", "region:9")
+    assert not Filters(areas=("region:9",)).is_empty
+
+
+def test_describe_names_every_filter_for_an_export():
+    filters = Filters((2025,), ("MOH", "MPW"), (), ("province:72",))
+    assert filters.describe({"province:72": "Zamboanga Sibugay (IX)"}) == [
+        ("Fiscal year", "2025"),
+        ("MOA", "MOH, MPW"),
+        ("Sector", "All"),
+        ("Area", "Zamboanga Sibugay (IX)"),
+    ]

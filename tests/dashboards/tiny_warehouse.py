@@ -143,6 +143,10 @@ PPA_ROWS = [
 # fmt: on
 
 MOA_NAMES = {r[1]: r[2] for r in SUMMARY_ROWS}
+# Coverage areas: every PPA is in Region IX; MPW's are in Zamboanga Sibugay, the others region-wide.
+REGION_IX = 9
+SIBUGAY = 72
+AREA_BY_MOA = {"MPW": (REGION_IX, SIBUGAY)}
 
 TOTAL_BUDGET = D("22450000.50")
 TOTAL_ALLOCATIONS = D("19000000.00")
@@ -178,11 +182,11 @@ def build_tiny_warehouse(path: Path) -> Path:
                 insert into marts.dim_ppa (ppa_id, title, category, moa_id, moa_acronym, moa_name,
                     lead_organization_id, sector, funding_source, appropriation_class, fiscal_year, plan_year,
                     status, approval_status, priority, budget_ceiling, budget_allocation, budget_obc_allocation,
-                    estimated_total_amount, progress, total_slots, obc_slots, region_name, start_date,
-                    created_at, updated_at)
+                    estimated_total_amount, progress, total_slots, obc_slots, coverage_region_id,
+                    coverage_province_id, region_name, start_date, created_at, updated_at)
                 values ($ppa_id, $title, 'moa_ppa', $moa_id, $moa, $moa_name, $moa_id, $sector, 'gaab_2025', 'mooe',
                     $year, $year, $status, 'approved', 'medium', $budget, $budget, $budget / 2, $budget, $progress,
-                    100, 40, 'Region IX', date '2024-01-15', timestamp '2024-01-01 08:00',
+                    100, 40, $region_id, $province_id, 'Region IX', date '2024-01-15', timestamp '2024-01-01 08:00',
                     timestamp '2025-06-30 17:00')
                 """,
                 {
@@ -196,6 +200,8 @@ def build_tiny_warehouse(path: Path) -> Path:
                     "status": status,
                     "budget": budget,
                     "progress": progress,
+                    "region_id": AREA_BY_MOA.get(moa, (REGION_IX, None))[0],
+                    "province_id": AREA_BY_MOA.get(moa, (REGION_IX, None))[1],
                 },
             )
         con.execute(
@@ -204,11 +210,14 @@ def build_tiny_warehouse(path: Path) -> Path:
                 fiscal_year integer, moa_acronym varchar, moa_name varchar, sector varchar, ppa_count bigint,
                 budget_allocation decimal(18,2), budget_obc_allocation decimal(18,2), budget_ceiling decimal(18,2),
                 allocations decimal(18,2), obligations decimal(18,2), disbursements decimal(18,2),
-                avg_progress double, completed_count bigint
+                avg_progress double, completed_count bigint, region_id bigint, province_id bigint
             )
             """
         )
-        con.executemany("insert into marts.rpt_executive_summary values (?,?,?,?,?,?,?,?,?,?,?,?,?)", SUMMARY_ROWS)
+        con.executemany(
+            "insert into marts.rpt_executive_summary values (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [[*row, *AREA_BY_MOA.get(row[1], (REGION_IX, None))] for row in SUMMARY_ROWS],
+        )
         con.execute(
             """
             create table marts.dim_organization (
@@ -226,7 +235,7 @@ def build_tiny_warehouse(path: Path) -> Path:
         con.execute(
             """
             create table marts.dim_geography (
-                geography_id bigint primary key, level varchar,
+                geography_id varchar primary key, level varchar,
                 region_id bigint, region_code varchar, region_name varchar,
                 province_id bigint, province_code varchar, province_name varchar,
                 municipality_id bigint, municipality_code varchar, municipality_name varchar,
@@ -237,8 +246,10 @@ def build_tiny_warehouse(path: Path) -> Path:
         con.execute(
             """
             insert into marts.dim_geography values
-                (1, 'region', 9, '0900000000', 'Region IX', null, null, null, null, null, null, 3875576, 250000, 40),
-                (2, 'province', 9, '0900000000', 'Region IX', 72, '0907200000', 'Zamboanga Sibugay', null, null,
+                ('region:9', 'region', 9, 'IX', 'Zamboanga Peninsula', null, null, null, null, null, null, 3875576,
+                 250000, 40),
+                ('province:72', 'province', 9, 'IX', 'Zamboanga Peninsula', 72, '0907200000', 'Zamboanga Sibugay',
+                 null, null,
                  null, 669840, 80000, 12)
             """
         )

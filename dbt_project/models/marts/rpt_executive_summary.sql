@@ -21,6 +21,8 @@ ppas_in_fiscal_years as (
         coalesce(ppas.moa_acronym, ppas.moa_name, 'UNASSIGNED') as moa_acronym,
         coalesce(ppas.moa_name, 'Unassigned') as moa_name,
         coalesce(ppas.sector, 'unspecified') as sector,
+        ppas.coverage_region_id as region_id,
+        ppas.coverage_province_id as province_id,
         ppas.status,
         ppas.progress,
         coalesce(ppas.budget_allocation, 0) as budget_allocation,
@@ -45,6 +47,8 @@ summarised as (
         fiscal_year,
         moa_acronym,
         sector,
+        region_id,
+        province_id,
         max(moa_name) as moa_name,
         count(*) as ppa_count,
         sum(budget_allocation) as budget_allocation,
@@ -61,7 +65,9 @@ summarised as (
     group by
         fiscal_year,
         moa_acronym,
-        sector
+        sector,
+        region_id,
+        province_id
 
 ),
 
@@ -72,6 +78,8 @@ final as (
         cast(moa_acronym as varchar) as moa_acronym,
         cast(moa_name as varchar) as moa_name,
         cast(sector as varchar) as sector,
+        cast(region_id as bigint) as region_id,
+        cast(province_id as bigint) as province_id,
         cast(ppa_count as integer) as ppa_count,
         cast(budget_allocation as {{ money_total_type() }}) as budget_allocation,
         cast(budget_obc_allocation as {{ money_total_type() }}) as budget_obc_allocation,
