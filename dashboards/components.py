@@ -40,20 +40,20 @@ def bind(function: Callable[..., Any], home: Home) -> Callable[..., Any]:
     return callback
 
 
-def tile_card(tile: Tile) -> dbc.Card:
-    return dbc.Card(
-        dbc.CardBody(
-            html.Div(
-                [
-                    html.Div(tile.label, className="kpi-label"),
-                    html.Div(tile.value, className="kpi-value", **{"data-kpi": tile.key}),
-                    html.Div(tile.detail, className="kpi-detail"),
-                ],
-                title=tile.definition,
-            )
-        ),
-        className="kpi-card",
-    )
+def tile_card(tile: Tile) -> Any:
+    """A headline figure; with ``tile.href`` the whole card links to the page that explains it."""
+    lines = [
+        html.Div(tile.label, className="kpi-label"),
+        html.Div(tile.value, className="kpi-value", **{"data-kpi": tile.key}),
+        html.Div(tile.detail, className="kpi-detail"),
+    ]
+    if tile.change:
+        lines.append(html.Div(tile.change, className="kpi-change", **{"data-kpi-change": tile.key}))
+    tone = f" kpi-{tile.tone}" if tile.tone else ""
+    card = dbc.Card(dbc.CardBody(html.Div(lines, title=tile.definition)), className=f"kpi-card{tone}")
+    if tile.href:
+        return dcc.Link(card, href=tile.href, className="kpi-link")
+    return card
 
 
 def graph_card(graph_id: str) -> dbc.Card:

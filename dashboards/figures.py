@@ -183,18 +183,64 @@ class Tile:
     value: str  # the headline, compact
     detail: str  # the exact amount, or how the figure is computed
     definition: str  # shown on hover
+    change: str = ""  # e.g. "▲ 12.6% vs FY2024"
+    tone: str | None = None  # "good", "warning" or "bad": the colour of the change or of the value
+    href: str | None = None  # the page that explains the figure
 
 
-def headline_tiles(frame: pl.DataFrame) -> list[Tile]:
-    """The executive headline from ``queries.headline``'s single row."""
+def change_vs(current: Decimal | int | None, previous: Decimal | int | None, year: int) -> str:
+    """``▲ 12.6% vs FY2024``; "new vs FY2024" when the year before had nothing; "" when unknown."""
+    now, before = fmt.to_decimal(current), fmt.to_decimal(previous)
+    if now is None or before is None:
+        return ""
+    if before == 0:
+        return "" if now == 0 else f"new vs FY{year}"
+    ratio = (now - before) / abs(before)
+    arrow = "▲" if ratio > 0 else "▼" if ratio < 0 else "="
+    return f"{arrow} {fmt.percent(abs(ratio))} vs FY{year}"
+
+
+def headline_tiles(
+    frame: pl.DataFrame,
+    previous: pl.DataFrame | None = None,
+    previous_year: int | None = None,
+    links: dict[str, str] | None = None,
+) -> list[Tile]:
+    """The executive headline from ``queries.headline``'s single row; with ``previous`` (the same query one fiscal
+    year earlier) each amount says how it changed; ``links`` maps a tile key to the page that explains it."""
     row = frame.row(0, named=True)
+    before = previous.row(0, named=True) if previous is not None and previous.height else None
+    if before is not None and not before["ppa_count"]:
+        before = None  # the year before has no PPA in the selection: nothing to compare with
+    links = links or {}
+
+    def versus(column: str) -> str:
+        if before is None or previous_year is None:
+            return ""
+        return change_vs(row[column], before[column], previous_year)
 
     def money(key: str, label: str, column: str, definition: str) -> Tile:
-        return Tile(key, label, fmt.peso_short(row[column]), fmt.peso_exact(row[column]), definition)
+        return Tile(
+            key,
+            label,
+            fmt.peso_short(row[column]),
+            fmt.peso_exact(row[column]),
+            definition,
+            change=versus(column),
+            href=links.get(key),
+        )
 
     return [
         money("budget", "Approved budget", "budget_allocation", "Sum of the approved budget allocation of the PPAs"),
-        Tile("ppas", "PPAs", fmt.count(row["ppa_count"]), "programs, projects and activities", "Number of PPAs"),
+        Tile(
+            "ppas",
+            "PPAs",
+            fmt.count(row["ppa_count"]),
+            "programs, projects and activities",
+            "Number of PPAs",
+            change=versus("ppa_count"),
+            href=links.get("ppas"),
+        ),
         money("allocations", "Allocations", "allocations", "Sum of the allocations recorded against the PPAs"),
         money("obligations", "Obligations", "obligations", "Sum of the obligations recorded against the PPAs"),
         money("disbursements", "Disbursements", "disbursements", "Sum of the disbursements made for the PPAs"),
@@ -204,6 +250,7 @@ def headline_tiles(frame: pl.DataFrame) -> list[Tile]:
             fmt.percent(row["obligation_rate"]),
             "obligations ÷ allocations",
             "Σ obligations ÷ Σ allocations of the selection; — when nothing is allocated",
+            href=links.get("obligation_rate"),
         ),
         Tile(
             "disbursement_rate",
@@ -211,8 +258,75 @@ def headline_tiles(frame: pl.DataFrame) -> list[Tile]:
             fmt.percent(row["disbursement_rate"]),
             "disbursements ÷ obligations",
             "Σ disbursements ÷ Σ obligations of the selection; — when nothing is obligated",
+            href=links.get("disbursement_rate"),
         ),
     ]
+
+
+# PEFA PI-1 scores, best first; A/B read as good, C as a warning, D as a breach of credibility.
+_SCORE_TONE = {"A": "good", "B": "good", "C": "warning", "D": "bad"}
+
+
+def alert_tiles(
+    ceilings: pl.DataFrame,
+    needs: pl.DataFrame,
+    credibility: pl.DataFrame,
+    links: dict[str, str] | None = None,
+) -> list[Tile]:
+    """What needs attention: ceilings over or near their limit, unfunded high-priority needs, budget credibility
+    (rows of ``queries.ceiling_alerts``, ``need_alerts`` and ``credibility``)."""
+    links = links or {}
+    c = ceilings.row(0, named=True)
+    n = needs.row(0, named=True)
+    exceeded, warning = c["ceilings_exceeded"], c["ceilings_warning"]
+    tiles = [
+        Tile(
+            "ceilings_exceeded",
+            "Ceilings exceeded",
+            fmt.count(exceeded),
+            f"{fmt.count(warning)} near their limit, of {fmt.count(c['ceilings'])} ceilings",
+            "Budget ceilings whose allocated PPAs exceed the limit (fct_ceiling_monitor status 'exceeded'); "
+            "'near' = at or above the warning threshold",
+            tone="bad" if exceeded else "warning" if warning else "good",
+            href=links.get("ceilings_exceeded"),
+        ),
+        Tile(
+            "unfunded_needs",
+            "Unfunded high-priority needs",
+            fmt.count(n["unfunded_high_priority"]),
+            f"{fmt.peso_short(n['unfunded_high_priority_cost'])} unmet, of {fmt.count(n['high_priority'])} "
+            "high-priority needs",
+            "Community needs above the high-priority threshold that no PPA funds (fct_need_gap)",
+            tone="bad" if n["unfunded_high_priority"] else "good",
+            href=links.get("unfunded_needs"),
+        ),
+    ]
+    if credibility.height:
+        r = credibility.row(0, named=True)
+        tiles.append(
+            Tile(
+                "credibility",
+                f"Budget credibility FY{r['fiscal_year']}",
+                f"PI-1 {r['pi1_score']}",
+                f"spent {fmt.percent(r['pi1_outturn'])} of the original budget",
+                "PEFA PI-1 aggregate expenditure outturn: actual ÷ original approved budget, scored A (95–105%) to "
+                "D (fct_budget_credibility); whole government, not filtered by MOA or sector",
+                tone=_SCORE_TONE.get(r["pi1_score"]),
+                href=links.get("credibility"),
+            )
+        )
+    else:
+        tiles.append(
+            Tile(
+                "credibility",
+                "Budget credibility",
+                fmt.MISSING,
+                "no fiscal year in the selection has a PEFA score",
+                "PEFA PI-1 needs a fiscal year with an original budget and actual spending",
+                href=links.get("credibility"),
+            )
+        )
+    return tiles
 
 
 # ------------------------------------------------------------------------------------------ tables

@@ -197,6 +197,63 @@ def top_ppas(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = TOP_
     return sql.frame(con, _TOP_PPAS_SQL, filters, limit=limit)
 
 
+# ------------------------------------------------------------------------------------- comparisons
+def previous_year(filters: Filters) -> Filters | None:
+    """The same selection one fiscal year earlier, when exactly one fiscal year is selected (else None: a total
+    over several years, or over all, has no single year before it)."""
+    if len(filters.fiscal_years) != 1:
+        return None
+    return Filters((filters.fiscal_years[0] - 1,), filters.moas, filters.sectors, filters.areas)
+
+
+# ------------------------------------------------------------------------------------------ alerts
+# What the overview flags, each read from the mart of the page it links to. Ceilings follow fiscal year and sector
+# (the ceiling's sector mapped to the PPA vocabulary); needs follow area (they have no fiscal year or MOA, and their
+# sectors are OBCMS need categories); budget credibility is whole-government per fiscal year.
+_CEILING_ALERTS_SQL = f"""
+select
+    count(*) filter (where status = 'exceeded')::bigint as ceilings_exceeded,
+    count(*) filter (where status = 'warning')::bigint as ceilings_warning,
+    count(*)::bigint as ceilings,
+from fct_ceiling_monitor
+where {sql.where(moa=None, sector="sector_mapped")}
+"""
+
+_NEED_ALERTS_SQL = f"""
+select
+    count(*) filter (where is_high_priority and not is_funded)::bigint as unfunded_high_priority,
+    coalesce(sum(unmet_cost) filter (where is_high_priority and not is_funded), 0) as unfunded_high_priority_cost,
+    count(*) filter (where is_high_priority)::bigint as high_priority,
+from fct_need_gap
+where {sql.where(fiscal_year=None, moa=None, sector=None, region="region_id", province="province_id")}
+"""
+
+# The latest fiscal year of the selection (or of the mart) that has a PI-1 score.
+_CREDIBILITY_SQL = f"""
+select fiscal_year, pi1_outturn, pi1_score, pi2_moa_variance, pi2_moa_score
+from fct_budget_credibility
+where {sql.where(moa=None, sector=None)}
+  and pi1_score is not null
+order by fiscal_year desc
+limit 1
+"""
+
+
+def ceiling_alerts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame:
+    """One row: ``ceilings_exceeded``, ``ceilings_warning``, ``ceilings``."""
+    return sql.frame(con, _CEILING_ALERTS_SQL, filters)
+
+
+def need_alerts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame:
+    """One row: ``unfunded_high_priority`` (count), ``unfunded_high_priority_cost``, ``high_priority``."""
+    return sql.frame(con, _NEED_ALERTS_SQL, filters)
+
+
+def credibility(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame:
+    """The PEFA PI-1/PI-2 row of the latest scored fiscal year in the selection (no row when none is scored)."""
+    return sql.frame(con, _CREDIBILITY_SQL, filters)
+
+
 # ------------------------------------------------------------------------------------------ freshness
 def data_as_of(home: Home) -> datetime | None:
     """When the published warehouse file was written (UTC), or None when nothing is published."""

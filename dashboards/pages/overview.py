@@ -1,6 +1,9 @@
-"""Executive overview: headline budget and execution figures, budget by sector, MOA and year, the largest PPAs.
+"""Executive overview: headline budget and execution figures (with the change from the year before when one fiscal
+year is selected), what needs attention (ceilings, unfunded needs, budget credibility), budget by sector, MOA and
+year, the largest PPAs. Every headline figure links to the page that explains it, keeping the selection.
 
-Reads ``marts.rpt_executive_summary`` (headline, sector, MOA, year) and ``marts.dim_ppa`` (the PPA table).
+Reads ``marts.rpt_executive_summary`` (headline, sector, MOA, year), ``marts.dim_ppa`` (the PPA table),
+``fct_ceiling_monitor``, ``fct_need_gap`` and ``fct_budget_credibility`` (the alerts).
 Each callback takes the shell's filter store, asks one query and returns what one figure function made of it.
 """
 
@@ -25,6 +28,7 @@ TITLE = "Executive overview · OOBC planning and budget"
 ORDER = 0
 
 HEADLINE = "overview-headline"
+ALERTS = "overview-alerts"
 SECTOR_GRAPH = "overview-sector"
 MOA_GRAPH = "overview-moa"
 TREND_GRAPH = "overview-trend"
@@ -52,7 +56,10 @@ def layout(**_query: Any) -> html.Div:
                 ],
                 className="page-header",
             ),
+            html.Div("Budget and execution", className="section-title"),
             html.Div(id=HEADLINE, className="kpi-grid mb-3"),
+            html.Div("Needs attention", className="section-title"),
+            html.Div(id=ALERTS, className="kpi-grid mb-3"),
             dbc.Row(
                 [
                     dbc.Col(graph_card(SECTOR_GRAPH), lg=5),
@@ -79,11 +86,43 @@ def layout(**_query: Any) -> html.Div:
 
 
 # ------------------------------------------------------------------------------------------ callbacks
-def headline(filters_data: dict[str, list[Any]] | None, home: Home) -> list[dbc.Card]:
+# Each headline figure links to the page that explains it, keeping the selection.
+HEADLINE_LINKS = {
+    "budget": "/execution",
+    "ppas": "/scorecards",
+    "allocations": "/execution",
+    "obligations": "/execution",
+    "disbursements": "/execution",
+    "obligation_rate": "/execution",
+    "disbursement_rate": "/execution",
+}
+ALERT_LINKS = {"ceilings_exceeded": "/ceilings", "unfunded_needs": "/gaps", "credibility": "/execution"}
+
+
+def _links(pages: dict[str, str], filters: Filters) -> dict[str, str]:
+    return {key: dash.get_relative_path(path) + filters.to_search() for key, path in pages.items()}
+
+
+def headline(filters_data: dict[str, list[Any]] | None, home: Home) -> list[Any]:
+    """The budget headline; with one fiscal year selected, each figure says how it changed from the year before."""
     filters = filters_from_store(filters_data)
+    before = queries.previous_year(filters)
     with read_only(home) as con:
         frame = queries.headline(con, filters)
-    return [tile_card(t) for t in figures.headline_tiles(frame)]
+        previous = queries.headline(con, before) if before is not None else None
+    year = before.fiscal_years[0] if before is not None else None
+    tiles = figures.headline_tiles(frame, previous, year, _links(HEADLINE_LINKS, filters))
+    return [tile_card(t) for t in tiles]
+
+
+def alerts(filters_data: dict[str, list[Any]] | None, home: Home) -> list[Any]:
+    """Ceilings over their limit, unfunded high-priority needs, budget credibility: each links to its page."""
+    filters = filters_from_store(filters_data)
+    with read_only(home) as con:
+        ceilings = queries.ceiling_alerts(con, filters)
+        needs = queries.need_alerts(con, filters)
+        credibility = queries.credibility(con, filters)
+    return [tile_card(t) for t in figures.alert_tiles(ceilings, needs, credibility, _links(ALERT_LINKS, filters))]
 
 
 def sector_figure(filters_data: dict[str, list[Any]] | None, home: Home) -> go.Figure:
@@ -121,6 +160,9 @@ def export_tables(filters: Filters, home: Home) -> export.Export:
         tables = {
             "Largest PPAs": queries.top_ppas(con, filters),
             "Headline": queries.headline(con, filters),
+            "Ceilings": queries.ceiling_alerts(con, filters),
+            "Needs": queries.need_alerts(con, filters),
+            "Credibility": queries.credibility(con, filters),
             "By sector": queries.budget_by_sector(con, filters),
             "By MOA": queries.budget_by_moa(con, filters, limit=10_000),
             "By fiscal year": queries.budget_by_year(con, filters),
@@ -134,6 +176,7 @@ def export_tables(filters: Filters, home: Home) -> export.Export:
 
 CALLBACKS = (
     (Output(HEADLINE, "children"), headline),
+    (Output(ALERTS, "children"), alerts),
     (Output(SECTOR_GRAPH, "figure"), sector_figure),
     (Output(TREND_GRAPH, "figure"), trend_figure),
     (Output(MOA_GRAPH, "figure"), moa_figure),

@@ -93,6 +93,59 @@ def test_headline_division_by_zero(home):
     assert "Disbursement rate — disbursements ÷ obligations" in text
 
 
+def _links(component) -> list[str]:
+    """The hrefs of the links in a rendered component tree."""
+    found = []
+    if isinstance(component, list | tuple):
+        for child in component:
+            found += _links(child)
+        return found
+    if getattr(component, "href", None):
+        found.append(component.href)
+    children = getattr(component, "children", None)
+    if children is not None and not isinstance(children, str):
+        found += _links(children)
+    return found
+
+
+def test_one_fiscal_year_is_compared_with_the_year_before(home):
+    tiles = overview.headline({"fiscal_year": [2025]}, home)
+    text = text_of(tiles)
+    # 2025: 1,500,000.50 + 12,000,000.00 + 700,000.00 = 14,200,000.50; 2024: 3,000,000 + 5,000,000 = 8,000,000
+    assert "Approved budget ₱14.2M ₱14,200,000.50 ▲ 77.5% vs FY2024" in text
+    assert "PPAs 4 programs, projects and activities ▲ 33.3% vs FY2024" in text  # 4 PPAs against 3
+    assert "Disbursements ₱3.00M ₱3,000,000.00 ▼ 42.3% vs FY2024" in text  # 3.0M against 5.2M
+    assert "/execution?fiscal_year=2025" in _links(tiles)
+
+
+def test_several_years_are_not_compared(home):
+    assert "vs FY" not in text_of(overview.headline({"fiscal_year": [2024, 2025]}, home))
+    assert "vs FY" not in text_of(overview.headline(EVERYTHING, home))
+    # the year before has no PPA: nothing to compare with
+    assert "vs FY" not in text_of(overview.headline({"fiscal_year": [2024]}, home))
+
+
+def test_alerts_link_to_their_pages(home):
+    tiles = overview.alerts({"fiscal_year": [2025]}, home)
+    text = text_of(tiles)
+    assert "Ceilings exceeded 1 1 near their limit, of 3 ceilings" in text
+    assert "Unfunded high-priority needs 2 ₱3.50M unmet, of 3 high-priority needs" in text
+    assert "Budget credibility FY2025 PI-1 D spent 55.0% of the original budget" in text
+    assert _links(tiles) == ["/ceilings?fiscal_year=2025", "/gaps?fiscal_year=2025", "/execution?fiscal_year=2025"]
+
+
+def test_alerts_follow_sector_and_area(home):
+    text = text_of(overview.alerts({"sector": ["economic"], "area": ["province:72"]}, home))
+    assert "Ceilings exceeded 0 0 near their limit, of 1 ceilings" in text
+    assert "Unfunded high-priority needs 1 ₱2.50M unmet, of 2 high-priority needs" in text
+    assert "Budget credibility FY2025" in text  # the latest scored year when none is selected
+
+
+def test_no_scored_year_says_so(home):
+    text = text_of(overview.alerts({"fiscal_year": [2026]}, home))
+    assert "Budget credibility — no fiscal year in the selection has a PEFA score" in text
+
+
 def test_callbacks_wait_for_the_shell(home):
     for _output, callback in overview.CALLBACKS:
         with pytest.raises(PreventUpdate):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import plotly.graph_objects as go
+import polars as pl
 import pytest
 
 from dashboards import figures, queries
@@ -150,3 +152,36 @@ def test_figures_queries_and_formatting_never_import_dash():
         "assert not [m for m in sys.modules if m == 'dash' or m.startswith('dash.')], 'dash was imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=CHECKOUT, check=True)
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "expected"),
+    [
+        (Decimal("110.00"), Decimal("100.00"), "▲ 10.0% vs FY2024"),
+        (Decimal("90.00"), Decimal("100.00"), "▼ 10.0% vs FY2024"),
+        (Decimal("100.00"), Decimal("100.00"), "= 0.0% vs FY2024"),
+        (Decimal("5.00"), Decimal("0.00"), "new vs FY2024"),
+        (Decimal("0.00"), Decimal("0.00"), ""),
+        (None, Decimal("1.00"), ""),
+        (Decimal("-50.00"), Decimal("-100.00"), "▲ 50.0% vs FY2024"),  # a smaller deficit is a rise
+    ],
+)
+def test_change_vs_the_year_before(current, previous, expected):
+    assert figures.change_vs(current, previous, 2024) == expected
+
+
+def test_alert_tiles_colour_what_needs_attention():
+    ceilings = pl.DataFrame({"ceilings_exceeded": [0], "ceilings_warning": [2], "ceilings": [5]})
+    needs = pl.DataFrame(
+        {"unfunded_high_priority": [0], "unfunded_high_priority_cost": [Decimal("0.00")], "high_priority": [4]}
+    )
+    credibility = pl.DataFrame(
+        {"fiscal_year": [2024], "pi1_outturn": [Decimal("0.97")], "pi1_score": ["A"]},
+    )
+    tiles = {t.key: t for t in figures.alert_tiles(ceilings, needs, credibility, {"credibility": "/execution"})}
+    assert tiles["ceilings_exceeded"].tone == "warning"  # none over, two near
+    assert tiles["unfunded_needs"].tone == "good"
+    assert (tiles["credibility"].value, tiles["credibility"].tone) == ("PI-1 A", "good")
+    assert tiles["credibility"].detail == "spent 97.0% of the original budget"
+    assert tiles["credibility"].href == "/execution"
+    assert tiles["ceilings_exceeded"].href is None

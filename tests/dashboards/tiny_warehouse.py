@@ -253,10 +253,48 @@ def build_tiny_warehouse(path: Path) -> Path:
                  null, 669840, 80000, 12)
             """
         )
+        build_alert_marts(con)
         build_data_quality_marts(con)
     finally:
         con.close()
     return path
+
+
+# The overview's alerts. Ceilings (fiscal year, mapped sector, status): 2025 has one exceeded and one in warning.
+CEILING_ROWS = [
+    (1, 2025, "infrastructure", "exceeded"),
+    (2, 2025, "social", "warning"),
+    (3, 2025, "economic", "ok"),
+    (4, 2024, "social", "ok"),
+]
+# Needs (id, high priority, funded, unmet cost, region, province): two unfunded high-priority needs, ₱3.5M unmet.
+NEED_ROWS = [
+    (1, True, False, D("2500000.00"), REGION_IX, SIBUGAY),
+    (2, True, False, D("1000000.00"), REGION_IX, None),
+    (3, True, True, D("0.00"), REGION_IX, SIBUGAY),
+    (4, False, False, D("900000.00"), REGION_IX, SIBUGAY),
+]
+# PEFA PI-1 per fiscal year: 2024 spent 90% (B), 2025 spent 55% (D).
+CREDIBILITY_ROWS = [(2024, D("0.900000"), "B", D("0.050000"), "A"), (2025, D("0.550000"), "D", D("0.200000"), "C")]
+
+
+def build_alert_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """The columns of fct_ceiling_monitor, fct_need_gap and fct_budget_credibility the overview reads."""
+    con.execute(
+        "create table marts.fct_ceiling_monitor (ceiling_id bigint, fiscal_year integer, sector_mapped varchar, "
+        "status varchar)"
+    )
+    con.executemany("insert into marts.fct_ceiling_monitor values (?, ?, ?, ?)", CEILING_ROWS)
+    con.execute(
+        "create table marts.fct_need_gap (need_id bigint, is_high_priority boolean, is_funded boolean, "
+        "unmet_cost decimal(18,2), region_id bigint, province_id bigint)"
+    )
+    con.executemany("insert into marts.fct_need_gap values (?, ?, ?, ?, ?, ?)", NEED_ROWS)
+    con.execute(
+        "create table marts.fct_budget_credibility (fiscal_year integer, pi1_outturn decimal(9,6), pi1_score varchar, "
+        "pi2_moa_variance decimal(9,6), pi2_moa_score varchar)"
+    )
+    con.executemany("insert into marts.fct_budget_credibility values (?, ?, ?, ?, ?)", CREDIBILITY_ROWS)
 
 
 OBCMS_LOADED_AT = datetime(2025, 11, 20, 8, 0)
