@@ -194,6 +194,15 @@ def ingest_organizations_cmd(home: Home, path: str, name: str) -> None:
     _ingest(home, {"name": name, "kind": "organizations", "path": path}, "ingest organizations")
 
 
+@ingest.command("geo")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, resolve_path=True))
+@click.option("--name", default="geo", show_default=True, help="Source name recorded with every load.")
+@click.pass_obj
+def ingest_geo_cmd(home: Home, path: str, name: str) -> None:
+    """Read a province boundary file in OBCMS's province_geo.json format (code -> name, center, box, geojson)."""
+    _ingest(home, {"name": name, "kind": "geo", "path": path}, "ingest geo")
+
+
 @ingest.command("files")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, resolve_path=True))
 @click.option("--name", default="files", show_default=True, help="Source name recorded with every load.")

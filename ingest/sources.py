@@ -12,6 +12,7 @@ ppa_yaml       ingest.ppa_yaml         ``path`` (folder of MOA PPA YAML files), 
 population     ingest.population       ``paths`` (PSA population files), ``region`` (optional: IX, X, XI, XII)
 organizations  ingest.organizations    ``path`` (the BARMM organisation list YAML)
 files          ingest.files            ``path`` (folder of CSV / XLSX / Parquet files named after raw tables)
+geo            ingest.geo              ``path`` (a province boundary file in OBCMS's ``province_geo.json`` format)
 ============== ======================= =====================================================================
 
 Any file source also takes ``max_file_mb`` (default 100): a larger file fails the source rather than
@@ -45,6 +46,7 @@ KINDS: dict[str, str] = {
     "population": "ingest.population",
     "organizations": "ingest.organizations",
     "files": "ingest.files",
+    "geo": "ingest.geo",
 }
 DEFAULT_MAX_FILE_MB = 100
 

@@ -127,7 +127,7 @@ def test_counts_grow_linearly_with_the_scale(tmp_path: Path) -> None:
 
 
 def test_scale_one_is_about_oobcs_real_size(tmp_path: Path) -> None:
-    _, c = _generate(tmp_path, "one", 1.0, seed=2025)
+    path, c = _generate(tmp_path, "one", 1.0, seed=2025)
     assert 200 <= c["monitoring_monitoringentry"] <= 250
     assert 4_500 <= c["mana_need"] <= 5_500
     assert 8_000 <= c["common_work_item"] <= 12_500
@@ -137,6 +137,109 @@ def test_scale_one_is_about_oobcs_real_size(tmp_path: Path) -> None:
     assert c["common_municipality"] == 282
     assert 2_700 <= c["common_barangay"] <= 3_400
     assert c["coordination_organization"] >= 44
+    with sqlite3.connect(path) as con:
+        # the needs backlog has a tail of high-priority needs (score > 4.0), across the provinces, mostly unfunded
+        high = _high_priority_needs(con)
+        assert 0.04 <= len(high) / c["mana_need"] <= 0.07, len(high)
+        assert len({province for province, _ in high}) >= 18
+        assert sum(1 for _, funded in high if not funded) >= 0.7 * len(high)
+        # ceilings against what they cover: mostly ok, some near the limit, a minority exceeded, a few unmapped
+        states = _ceiling_states(con)
+        checked = sum(n for state, n in states.items() if state != "unmapped")
+        assert states["exceeded"] <= 0.25 * checked
+        assert states["exceeded"] >= 3 and states["warning"] >= 3 and states["unmapped"] >= 2
+        assert states["ok"] > checked / 2, states
+
+
+# ------------------------------------------------------------------ priority tail and ceiling states
+_URGENCY_W = dict(zip(ch.NEED_URGENCY, (4, 3, 2, 1), strict=True))
+_FEASIBILITY_W = dict(zip(ch.NEED_FEASIBILITY, ("0.25", "0.5", "1", "1.5", "2"), strict=True))
+
+
+def _high_priority_needs(con: sqlite3.Connection) -> list[tuple[int, bool]]:
+    """(province id, funded) of every need whose OBCMS priority score, recomputed, is above 4.0."""
+    rows = con.execute("""SELECT n.urgency_level, n.impact_severity, n.feasibility, n.affected_population,
+                                 c.weight_factor, m.province_id,
+                                 n.linked_ppa_id IS NOT NULL
+                                 OR EXISTS (SELECT 1 FROM monitoring_monitoringentry_needs_addressed a
+                                            WHERE a.need_id = n.id)
+                          FROM mana_need n
+                          JOIN mana_needscategory c ON c.id = n.category_id
+                          JOIN communities_obc_community oc ON oc.id = n.community_id
+                          JOIN common_barangay b ON b.id = oc.barangay_id
+                          JOIN common_municipality m ON m.id = b.municipality_id""").fetchall()
+    out = []
+    for u, sev, f, pop, w, province, funded in rows:
+        raw = Decimal(_URGENCY_W[u]) + Decimal(sev) * 2 / 5 + Decimal(_FEASIBILITY_W[f]) + min(Decimal(pop) / 1000, 2)
+        score = (raw / 4 * Decimal(str(w))).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+        if score > 4:
+            out.append((province, bool(funded)))
+    return out
+
+
+# What a ceiling's stated sector / funding source covers among PPAs (the warehouse's mapping, restated);
+# None: the warehouse cannot map it.
+_CEILING_SECTORS = {
+    "education": "social",
+    "health": "social",
+    "social": "social",
+    "social services": "social",
+    "peace": "peace_security",
+    "cultural": None,
+}
+_CEILING_SOURCES = {
+    "gaa": ("gaab_2025", "supplemental_budget"),
+    "block_grant": ("gaab_2025",),
+    "barmm block grant": ("gaab_2025",),
+    "special development fund": ("sdf",),
+    "supplemental budget": ("supplemental_budget",),
+    "official development assistance": ("oda",),
+    "donor": ("oda",),
+    "lgu": ("local_program",),
+    "others": ("other_sources",),
+    "internal": None,
+}
+
+
+def _ceiling_states(con: sqlite3.Connection) -> dict[str, int]:
+    """ok / warning / exceeded / unmapped counts of both ceiling tables against the budget of the PPAs they cover."""
+    ppas = con.execute("""SELECT fiscal_year, sector, funding_source, budget_allocation FROM monitoring_monitoringentry
+                          WHERE category != 'obc_request' AND fiscal_year IS NOT NULL
+                          AND budget_allocation IS NOT NULL""").fetchall()
+    ceilings = [
+        (y, sec, fund, amount, 0.9)
+        for y, sec, fund, amount in con.execute(
+            "SELECT fiscal_year, sector, funding_source, ceiling_amount FROM project_central_budgetceiling"
+        )
+    ]
+    ceilings += con.execute("""SELECT fiscal_year, sector, funding_source, ceiling_amount, threshold_warning
+                               FROM monitoring_ceilingmanagement""").fetchall()
+    states: dict[str, int] = defaultdict(int)
+    for y, sec, fund, amount, threshold in ceilings:
+        sector = _CEILING_SECTORS.get(sec.lower(), sec.lower()) if sec else ""
+        sources = ("gaab_2025",) if fund.lower().startswith("gaab") else _CEILING_SOURCES.get(fund.lower(), ())
+        if sector is None or sources is None:
+            states["unmapped"] += 1
+            continue
+        allocated = sum(
+            Decimal(str(b))
+            for fy, s_, f_, b in ppas
+            if fy == y and (not sector or s_ == sector) and (not fund or f_ in sources)
+        )
+        ceiling = Decimal(str(amount))
+        states[
+            "exceeded" if allocated > ceiling else "warning" if allocated >= ceiling * Decimal(str(threshold)) else "ok"
+        ] += 1
+    return states
+
+
+def test_high_priority_needs_are_a_small_tail_at_a_small_scale(tmp_path: Path) -> None:
+    path, counts = _generate(tmp_path, "tenth", 0.1)
+    with sqlite3.connect(path) as con:
+        high = _high_priority_needs(con)
+    assert 0.03 <= len(high) / counts["mana_need"] <= 0.08, len(high)
+    assert len({province for province, _ in high}) >= 6
+    assert sum(1 for _, funded in high if not funded) > len(high) / 2
 
 
 # -------------------------------------------------------------------------------------------- coverage

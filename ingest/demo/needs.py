@@ -35,6 +35,17 @@ NEED_STATUS = {s: i for i, s in enumerate(ch.NEED_STATUS)}
 URGENCY_W = np.array([4000, 3000, 2000, 1000])  # immediate .. long_term, × 1000
 FEASIBILITY_W = np.array([250, 500, 1000, 1500, 2000])  # very_low .. very_high, × 1000
 VOTE_CHUNK = 50_000
+# The acute minority of needs (see _make_acute): its share, its categories with their weights, and the
+# share of its needs left without a linked PPA.
+ACUTE_SHARE = 0.08
+ACUTE_CATEGORIES = (
+    ("Health Services", 0.3),
+    ("Water, Sanitation and Hygiene", 0.3),
+    ("Access to Education", 0.2),
+    ("Livelihood and Employment", 0.1),
+    ("Environment and Disaster Resilience", 0.1),
+)
+ACUTE_UNLINKED = 0.6
 _COMMENTS = (
     "Very urgent for our barangay",
     "Our children need this",
@@ -66,6 +77,46 @@ def priority_scores(
     """
     s = URGENCY_W[urgency] + 400 * severity + FEASIBILITY_W[feasibility] + np.minimum(population, 2000)
     return (s * weight_pct + 2000) // 4000
+
+
+def _make_acute(
+    seed: int,
+    n: int,
+    category: np.ndarray,
+    urgency: np.ndarray,
+    severity: np.ndarray,
+    feasibility: np.ndarray,
+    population: np.ndarray,
+) -> np.ndarray:
+    """Mark about ``ACUTE_SHARE`` of the needs acute and redraw their attributes (in place); returns the mask.
+
+    Independent draws give almost no need above the high-priority threshold (score > 4.0): that takes an
+    immediate, severe, feasible need affecting 1,000+ people in a heavily weighted category, all at once.
+    Real backlogs have such needs (a health station without water, a flooded school), so an acute minority
+    draws those attributes together. Only the heavily weighted categories (health, WASH, education) can
+    reach 4.0, so other acute needs stay below it. A stream of its own leaves every other draw unchanged.
+    """
+    rng = stream(seed, "needs-acute")
+    acute = rng.random(n) < ACUTE_SHARE
+    k = int(acute.sum())
+    names = [c[0] for c in ref.NEEDS_CATEGORIES]
+    cats = [names.index(c) for c, _ in ACUTE_CATEGORIES]
+    category[acute] = np.array(cats)[pick(rng, cats, k, [w for _, w in ACUTE_CATEGORIES])]
+    urgency[acute] = pick(rng, ch.NEED_URGENCY, k, [0.8, 0.2, 0, 0])
+    severity[acute] = 4 + pick(rng, range(2), k, [0.4, 0.6])
+    feasibility[acute] = pick(rng, ch.NEED_FEASIBILITY, k, [0, 0, 0.15, 0.5, 0.35])
+    population[acute] = np.maximum(population[acute], rng.integers(1_200, 8_001, size=k))
+    # a tiny database still shows every value: restore any the redraw took away, on a non-acute row
+    for codes, size in (
+        (category, len(ref.NEEDS_CATEGORIES)),
+        (urgency, len(ch.NEED_URGENCY)),
+        (feasibility, len(ch.NEED_FEASIBILITY)),
+    ):
+        ensure_all(rng, codes, size, eligible=~acute)
+    ens = severity - 1
+    ensure_all(rng, ens, 5, eligible=~acute)
+    severity[:] = ens + 1
+    return acute
 
 
 @dataclass
@@ -123,6 +174,7 @@ def build_needs(
     inflated = rng.random(n) < 0.03
     population[inflated] = rng.integers(30_000, 70_001, size=int(inflated.sum()))
     population = population.astype(np.int64)
+    acute = _make_acute(seed, n, category, urgency, severity, feasibility, population)
     households = np.where(rng.random(n) < 0.8, np.round(population / rng.uniform(4.5, 5.5, size=n)), np.nan)
     cost = np.where(
         rng.random(n) < 0.92, np.round(np.clip(rng.lognormal(np.log(1.5e6), 1.2, size=n), 20_000, 200e6), -3), np.nan
@@ -163,6 +215,9 @@ def build_needs(
             pool = cand_all
         if len(pool):
             linked[i] = int(pool[int(rng.integers(len(pool)))])
+
+    # acute needs are the backlog: most of them are not (yet) addressed by any PPA
+    linked[acute & (stream(seed, "needs-acute-links").random(n) < ACUTE_UNLINKED)] = -1
 
     status = np.full(n, NEED_STATUS["identified"])
     is_linked = linked >= 0

@@ -400,11 +400,82 @@ def _ceiling_sector(p: Ppas, orgs: Organisations) -> list[str]:
     return out
 
 
+# What a ceiling's stated sector and funding source cover, in the PPA vocabularies, read the way the
+# warehouse reads them (int_budget_ceilings_mapped, int_budget_ceiling_funding_codes). None: unmapped.
+_CEILING_SECTOR_COVERS: dict[str, str | None] = {
+    "education": "social",
+    "health": "social",
+    "social": "social",
+    "social services": "social",
+    "peace": "peace_security",
+    "infrastructure": "infrastructure",
+    "economic": "economic",
+    "environment": "environment",
+    "governance": "governance",
+    "cultural": None,
+}
+_CEILING_SOURCE_COVERS: dict[str, tuple[str, ...] | None] = {
+    "gaa": ("gaab_2025", "supplemental_budget"),
+    "block_grant": ("gaab_2025",),
+    "barmm block grant": ("gaab_2025",),
+    "special development fund": ("sdf",),
+    "supplemental budget": ("supplemental_budget",),
+    "official development assistance": ("oda",),
+    "donor": ("oda",),
+    "lgu": ("local_program",),
+    "others": ("other_sources",),
+    "internal": None,
+}
+# How the PPAs under a ceiling compare with it: ok (well under the warning threshold), warning (95–99 %
+# used, at or above every threshold OBCMS stores) or exceeded, with the ceiling / allocated ratios drawn.
+_CEILING_STATES = (("ok", 0.65, 1.2, 1.6), ("warning", 0.2, 1.01, 1.045), ("exceeded", 0.15, 0.8, 0.97))
+
+
+def _covered_budget(
+    budget: np.ndarray, year: np.ndarray, sector: np.ndarray, source: np.ndarray, y: int, sec: str, fund: str
+) -> float | None:
+    """Σ budget of the PPAs of fiscal year ``y`` a ceiling on (``sec``, ``fund``) covers; None when unmapped."""
+    mask = year == y
+    if sec:
+        covered = _CEILING_SECTOR_COVERS.get(sec.lower())
+        if covered is None:
+            return None
+        mask &= sector == covered
+    if fund:
+        key = fund.lower()
+        codes = ("gaab_2025",) if key.startswith("gaab") else _CEILING_SOURCE_COVERS.get(key)
+        if codes is None:
+            return None
+        mask &= np.isin(source, codes)
+    return float(budget[mask].sum())
+
+
+def _ceiling_amounts(rng: np.random.Generator, covered: list[float | None]) -> np.ndarray:
+    """Ceilings set against what they cover: mostly comfortable, some nearly used up, a minority exceeded."""
+    n = len(covered)
+    state = pick(rng, _CEILING_STATES, n, [c[1] for c in _CEILING_STATES])
+    lo = np.array([_CEILING_STATES[k][2] for k in state])
+    hi = np.array([_CEILING_STATES[k][3] for k in state])
+    ratio = lo + (hi - lo) * rng.random(n)
+    base = np.array([c if c is not None else 0.0 for c in covered])
+    # too little under it to be near the ceiling: a round amount with room to spare
+    small = base < 1e6
+    ratio = np.where(small, rng.uniform(1.2, 1.6, size=n), ratio)
+    return np.round(np.maximum(base, np.where(small, 1e6, 0.0)) * ratio, -3)
+
+
 def build_ceilings(seed: int, p: Ppas, orgs: Organisations) -> tuple[Frame, Frame]:
-    """``monitoring_ceilingmanagement`` (free text) and ``project_central_budgetceiling`` (own vocabularies)."""
+    """``monitoring_ceilingmanagement`` (free text) and ``project_central_budgetceiling`` (own vocabularies).
+
+    Each ceiling amount is set against the budget of the PPAs it covers (as the warehouse maps it), so the
+    ceiling monitor shows ceilings comfortably under, near and over their limit; the unmappable ones
+    (``internal`` money, the ``cultural`` sector) stay unmapped.
+    """
     rng = stream(seed, "ceilings")
     budget = np.where(p.has_budget & (p.category != CAT_REQUEST), p.budget / 100.0, 0.0)
     fs = [ch.FUNDING_SOURCE[f] if f >= 0 else "" for f in p.funding]
+    psector = np.array([SECTORS[k] if k >= 0 else "" for k in p.sector])
+    psource = np.array(fs)
     csector = np.array(_ceiling_sector(p, orgs))
     csource = np.array([_PPA_TO_CEILING_SOURCE.get(f, "") for f in fs])
 
@@ -426,7 +497,9 @@ def build_ceilings(seed: int, p: Ppas, orgs: Organisations) -> tuple[Frame, Fram
         rows.append((y, "BARMM Block Grant", "infrastructure", infra * 0.3))
     n = len(rows)
     actual = np.array([r[3] for r in rows])
-    ceiling = np.round(np.maximum(actual, 1e6) * rng.uniform(0.85, 1.25, size=n), -3)
+    covered = [_covered_budget(budget, p.fiscal_year, psector, psource, y, sec, f) for y, f, sec, _ in rows]
+    ceiling = _ceiling_amounts(rng, covered)
+    # OBCMS's own stored allocation (stale, recomputed by the warehouse)
     allocated = np.where(rng.random(n) < 0.15, 0.0, np.round(actual * rng.uniform(0.95, 1.1, size=n), 2))
     threshold = np.array([0.9, 0.85, 0.95])[pick(rng, range(3), n, [0.8, 0.1, 0.1])]
     mgmt: Frame = {
@@ -456,7 +529,8 @@ def build_ceilings(seed: int, p: Ppas, orgs: Organisations) -> tuple[Frame, Fram
             crow.append((y, sector, source, float(budget[mask].sum())))
     m = len(crow)
     actual = np.array([r[3] for r in crow])
-    ceiling = np.minimum(np.round(np.maximum(actual, 2e6) * rng.uniform(0.6, 1.3, size=m), -3), MAX_NUMERIC_12_2)
+    covered = [_covered_budget(budget, p.fiscal_year, psector, psource, y, sec, f) for y, sec, f, _ in crow]
+    ceiling = np.minimum(_ceiling_amounts(rng, covered), MAX_NUMERIC_12_2)
     allocated = np.minimum(np.where(rng.random(m) < 0.2, 0.0, np.round(actual, 2)), MAX_NUMERIC_12_2)
     label = {"": "All sectors"}
     central: Frame = {

@@ -1262,15 +1262,15 @@ FUNDING_SOURCE_OTHER: tuple[str, ...] = (
 
 # name, sector, weight factor (OBCMS intends 0.1–2.0), active
 NEEDS_CATEGORIES: tuple[tuple[str, str, float, bool], ...] = (
-    ("Access to Education", "education", 1.50, True),
+    ("Access to Education", "education", 1.70, True),
     ("Madrasah and Islamic Education", "education", 1.30, True),
     ("Livelihood and Employment", "economic_development", 1.40, True),
     ("Halal Enterprise Development", "economic_development", 1.00, True),
     ("Social Protection and Welfare", "social_development", 1.20, True),
     ("Cultural Heritage and Identity", "cultural_development", 0.80, True),
-    ("Water, Sanitation and Hygiene", "infrastructure", 1.60, True),
+    ("Water, Sanitation and Hygiene", "infrastructure", 1.80, True),
     ("Roads and Access Infrastructure", "infrastructure", 1.10, True),
-    ("Health Services", "health", 1.80, True),
+    ("Health Services", "health", 1.90, True),
     ("Community Governance and Participation", "governance", 0.90, True),
     ("Environment and Disaster Resilience", "environment", 1.20, True),
     ("Peace and Security", "security", 1.00, True),

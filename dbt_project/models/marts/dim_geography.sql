@@ -32,6 +32,138 @@ psa_matches as (
 
 ),
 
+geo_provinces as (
+
+    select * from {{ ref('stg_geo__provinces') }}
+
+),
+
+-- A boundary file's centre for an OBCMS province: matched on the normalised name (normalize_place_name,
+-- as for PSA; the file's HUC names carry ' city' in stg_geo__provinces). The file names no region, so a
+-- name is matched only when exactly one OBCMS province and exactly one file entry have it; anything else
+-- keeps OBCMS's own centre. The file's centres were checked at load (in the Philippines, inside the box).
+obcms_province_names as (
+
+    select
+        province_id,
+        {{ normalize_place_name('name') }} as normalized_name
+
+    from provinces
+
+),
+
+unique_obcms_province_names as (
+
+    select normalized_name
+
+    from obcms_province_names
+
+    group by normalized_name
+
+    having count(*) = 1
+
+),
+
+unique_geo_names as (
+
+    select normalized_name
+
+    from geo_provinces
+
+    group by normalized_name
+
+    having count(*) = 1
+
+),
+
+geo_centers as (
+
+    select
+        obcms_province_names.province_id,
+        geo_provinces.center_longitude,
+        geo_provinces.center_latitude
+
+    from obcms_province_names
+
+    inner join unique_obcms_province_names
+        on obcms_province_names.normalized_name = unique_obcms_province_names.normalized_name
+
+    inner join geo_provinces
+        on obcms_province_names.normalized_name = geo_provinces.normalized_name
+
+    inner join unique_geo_names
+        on geo_provinces.normalized_name = unique_geo_names.normalized_name
+
+),
+
+-- OBCMS's center_coordinates, a JSON [lng, lat] text, per area. Anything but an array of exactly two
+-- numbers, or a pair outside lng −180..180 / lat −90..90, gives no centre (both null): a wrong point on
+-- a map is worse than none. Each step is guarded, so a malformed text never fails the build.
+obcms_center_texts as (
+
+    select 'region' as level, region_id as area_id, center_coordinates from regions
+
+    union all
+
+    select 'province' as level, province_id as area_id, center_coordinates from provinces
+
+    union all
+
+    select 'municipality' as level, municipality_id as area_id, center_coordinates from municipalities
+
+),
+
+obcms_center_pairs as (
+
+    select
+        level,
+        area_id,
+        -- nested, not one AND chain: the JSON functions are only reached on valid JSON text
+        case
+            when not json_valid(center_coordinates) then false
+            when json_type(center_coordinates) <> 'ARRAY' then false
+            when json_array_length(center_coordinates) <> 2 then false
+            else coalesce(
+                json_type(center_coordinates, '$[0]') in ('DOUBLE', 'BIGINT', 'UBIGINT')
+                and json_type(center_coordinates, '$[1]') in ('DOUBLE', 'BIGINT', 'UBIGINT'),
+                false
+            )
+        end as is_pair,
+        center_coordinates
+
+    from obcms_center_texts
+
+    where center_coordinates is not null
+
+),
+
+obcms_center_numbers as (
+
+    select
+        level,
+        area_id,
+        case when is_pair then cast(json_extract(center_coordinates, '$[0]') as double) end as longitude,
+        case when is_pair then cast(json_extract(center_coordinates, '$[1]') as double) end as latitude
+
+    from obcms_center_pairs
+
+),
+
+obcms_centers as (
+
+    select
+        level,
+        area_id,
+        longitude as center_longitude,
+        latitude as center_latitude
+
+    from obcms_center_numbers
+
+    where longitude between -180 and 180
+        and latitude between -90 and 90
+
+),
+
 obc_by_region as (
 
     select
@@ -387,24 +519,48 @@ areas as (
 final as (
 
     select
-        cast(geography_id as varchar) as geography_id,
-        cast(level as varchar) as level,
-        cast(region_id as bigint) as region_id,
-        cast(region_code as varchar) as region_code,
-        cast(region_name as varchar) as region_name,
-        cast(province_id as bigint) as province_id,
-        cast(province_name as varchar) as province_name,
-        cast(municipality_id as bigint) as municipality_id,
-        cast(municipality_name as varchar) as municipality_name,
-        cast(population_total as bigint) as population_total,
-        cast(coalesce(obc_population, 0) as bigint) as obc_population,
-        cast(coalesce(obc_community_count, 0) as integer) as obc_community_count,
-        cast(population_source as varchar) as population_source,
-        cast(psa_population as bigint) as psa_population,
-        cast(obcms_population as bigint) as obcms_population,
-        cast(area_source as varchar) as area_source
+        cast(areas.geography_id as varchar) as geography_id,
+        cast(areas.level as varchar) as level,
+        cast(areas.region_id as bigint) as region_id,
+        cast(areas.region_code as varchar) as region_code,
+        cast(areas.region_name as varchar) as region_name,
+        cast(areas.province_id as bigint) as province_id,
+        cast(areas.province_name as varchar) as province_name,
+        cast(areas.municipality_id as bigint) as municipality_id,
+        cast(areas.municipality_name as varchar) as municipality_name,
+        cast(areas.population_total as bigint) as population_total,
+        cast(coalesce(areas.obc_population, 0) as bigint) as obc_population,
+        cast(coalesce(areas.obc_community_count, 0) as integer) as obc_community_count,
+        cast(areas.population_source as varchar) as population_source,
+        cast(areas.psa_population as bigint) as psa_population,
+        cast(areas.obcms_population as bigint) as obcms_population,
+        cast(areas.area_source as varchar) as area_source,
+        cast(coalesce(geo_centers.center_longitude, obcms_centers.center_longitude) as double) as center_longitude,
+        cast(coalesce(geo_centers.center_latitude, obcms_centers.center_latitude) as double) as center_latitude,
+        cast(
+            case
+                when geo_centers.center_longitude is not null then 'geo_file'
+                when obcms_centers.center_longitude is not null then 'obcms'
+            end as varchar
+        ) as center_source
 
     from areas
+
+    -- OBCMS provinces only: the boundary file has provinces, and PSA-only ones have no OBCMS id
+    left join geo_centers
+        on areas.area_source = 'obcms'
+        and areas.level = 'province'
+        and areas.province_id = geo_centers.province_id
+
+    -- OBCMS areas only: a PSA-only area has no OBCMS id of its level, hence no centre
+    left join obcms_centers
+        on areas.area_source = 'obcms'
+        and areas.level = obcms_centers.level
+        and case areas.level
+            when 'region' then areas.region_id
+            when 'province' then areas.province_id
+            else areas.municipality_id
+        end = obcms_centers.area_id
 
 )
 
