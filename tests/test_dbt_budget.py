@@ -8,9 +8,6 @@ everything upstream (as of 2025-06-30), and the marts are checked against figure
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.dbt_build import run_dbt
 from tests.raw_tables import create_every_table
 
 pytestmark = pytest.mark.dbt
@@ -215,35 +213,7 @@ def warehouse(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("dbt_budget")
     path = tmp / "warehouse.duckdb"
     _create_raw_warehouse(path)
-    env = {**os.environ, "OOBC_WAREHOUSE_PATH": str(path)}
-    dbt = CHECKOUT / ".venv" / "bin" / "dbt"
-    result = subprocess.run(
-        [
-            str(dbt),
-            "build",
-            "--project-dir",
-            str(DBT_PROJECT),
-            "--profiles-dir",
-            str(DBT_PROJECT),
-            "--target-path",
-            str(tmp / "target"),
-            "--log-path",
-            str(tmp / "logs"),
-            "--select",
-            SELECTION,
-            "--indirect-selection",
-            "cautious",
-            "--vars",
-            json.dumps({"as_of_date": "2025-06-30"}),
-        ],
-        cwd=CHECKOUT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
+    run_dbt(path, tmp, *SELECTION.split(), dbt_vars={"as_of_date": "2025-06-30"})
     return path
 
 

@@ -9,10 +9,7 @@ with a copy of the built warehouse and checks that the reconciliation tests fail
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,8 +17,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.dbt_build import run_dbt
 from tests.raw_tables import create_every_table
-from tests.test_dbt_project import CHECKOUT, DBT_PROJECT, _dbt_command, _ppa, _query
+from tests.test_dbt_project import _ppa, _query
 
 pytestmark = pytest.mark.dbt
 
@@ -160,24 +158,12 @@ def _create_warehouse(path: Path) -> None:
         con.close()
 
 
-def _dbt(warehouse: Path, tmp: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "OOBC_WAREHOUSE_PATH": str(warehouse)}
-    return subprocess.run(
-        [*_dbt_command(), *args, "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-         "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")],
-        cwd=CHECKOUT, env=env, capture_output=True, text=True, timeout=900, check=False,
-    )  # fmt: skip
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, dict]:
     tmp = tmp_path_factory.mktemp("dbt_execution")
     warehouse = tmp / "warehouse.duckdb"
     _create_warehouse(warehouse)
-    result = _dbt(warehouse, tmp, "build", "--select", *SELECT, "--indirect-selection", "cautious")
-    assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
-    run_results = json.loads((tmp / "target" / "run_results.json").read_text(encoding="utf-8"))
-    return warehouse, run_results
+    return warehouse, run_dbt(warehouse, tmp, *SELECT).run_results
 
 
 def _rows(warehouse: Path, sql: str) -> dict[str, tuple]:
@@ -289,10 +275,16 @@ def test_reconciliation_tests_catch_a_lost_centavo(built, tmp_path):
                     "rolled_up_actual_expenditure - 0.01 where is_root and tree_id = 2")  # fmt: skip
     finally:
         con.close()
-    result = _dbt(copy, tmp_path, "test", "--select", "assert_execution_ppa_budget_reconciles_with_ledger",
-                  "assert_execution_work_item_rollup_reconciles_with_staging")  # fmt: skip
+    result = run_dbt(
+        copy,
+        tmp_path,
+        "assert_execution_ppa_budget_reconciles_with_ledger",
+        "assert_execution_work_item_rollup_reconciles_with_staging",
+        command="test",
+        check=False,
+    )
     assert result.returncode != 0
-    run_results = json.loads((tmp_path / "target" / "run_results.json").read_text(encoding="utf-8"))
+    run_results = result.run_results
     assert {r["unique_id"].split(".")[2]: r["status"] for r in run_results["results"]} == {
         "assert_execution_ppa_budget_reconciles_with_ledger": "fail",
         "assert_execution_work_item_rollup_reconciles_with_staging": "fail",

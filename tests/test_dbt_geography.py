@@ -9,10 +9,6 @@ OBCMS rows) checks that such a warehouse still has a complete geography and show
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -25,6 +21,7 @@ from ingest.population import load
 from ingest.sources import LoadContext
 from ingest.warehouse import raw_table_ddl
 from tests.conftest import SHARED_DATA
+from tests.dbt_build import run_dbt
 from tests.raw_tables import insert_row
 
 pytestmark = pytest.mark.dbt
@@ -131,11 +128,6 @@ def candidates_text(name: str, others: dict[str, str]) -> tuple[str, str, float]
     return text, scored[0][1], round(-scored[0][0], 3)
 
 
-def _dbt_command() -> list[str]:
-    exe = Path(sys.executable).with_name("dbt")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "dbt.cli.main"]
-
-
 def _create_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
     con.execute("CREATE SCHEMA raw")
@@ -160,33 +152,7 @@ def _load_psa(con: duckdb.DuckDBPyConnection, folder: Path, names: list[str], ru
 
 
 def _dbt_build(tmp: Path, warehouse: Path) -> dict:
-    env = {**os.environ, "OOBC_WAREHOUSE_PATH": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    result = subprocess.run(
-        [
-            *_dbt_command(),
-            "build",
-            "--select",
-            SELECTION,
-            "--indirect-selection",
-            "cautious",
-            "--project-dir",
-            str(DBT_PROJECT),
-            "--profiles-dir",
-            str(DBT_PROJECT),
-            "--target-path",
-            str(tmp / "target"),
-            "--log-path",
-            str(tmp / "logs"),
-        ],
-        cwd=CHECKOUT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
-    return json.loads((tmp / "target" / "run_results.json").read_text(encoding="utf-8"))
+    return run_dbt(warehouse, tmp, *SELECTION.split()).run_results
 
 
 def _query(warehouse: Path, sql: str) -> list[tuple]:

@@ -11,11 +11,8 @@ reconciliation tests catch it.
 
 from __future__ import annotations
 
-import json
 import math
-import os
 import shutil
-import subprocess
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -24,8 +21,9 @@ import duckdb
 import pytest
 
 from ingest.obcms_schema import SOURCE_BY_NAME
+from tests.dbt_build import run_dbt
 from tests.raw_tables import create_every_table, insert_row
-from tests.test_dbt_project import CHECKOUT, DBT_PROJECT, _dbt_command, _ppa
+from tests.test_dbt_project import _ppa
 
 pytestmark = pytest.mark.dbt
 
@@ -118,10 +116,12 @@ RAW_ROWS: dict[str, list[dict]] = {
     "mana_assessment": [_assessment(A1, "completed", 100), _assessment(A2, "analysis", 200),
                         _assessment(A3, "completed", 100)],
     "mana_need": [
-        # (4 + 2 + 2 + 2)/4 × 2 = 5.00; 800 cost, 500 funded (PA, both links) → unmet 300, weighted 5 × 0.375
+        # (4 + 2 + 2 + 2)/4 × 2 = 5.00; 800 cost; PA's 1,000 split by the weighted rule (needs 1 and 2 both have
+        # a cost): floor(1,000 × 800/1,200) = 666.66 (PA, both links) → unmet 133.34, weighted 5 × 0.166675
         _need(1, 1, 1, "immediate", 5, "very_high", 3000, D("800.00"), assessment_id=A1, linked_ppa_id=PA,
               priority_score=D("5.00")),
-        # (4 + 2 + 1.5 + 2)/4 × 2 = 4.75; 400 cost, 500 funded (PA, M2M) → unmet 0
+        # (4 + 2 + 1.5 + 2)/4 × 2 = 4.75; 400 cost, 1,000 − 666.66 = 333.34 funded (PA, M2M, last in text order)
+        # → unmet 66.66, weighted 4.75 × (1 − 0.83335) = 0.7915875 → 0.791588
         _need(2, 1, 1, "immediate", 5, "high", 2000, D("400.00"), assessment_id=A1, priority_score=D("4.75")),
         # (3 + 1.2 + 1 + 0.5)/4 × 1 = 1.425 → 1.43; stored 997 = 1000 − rank 3; 1,000 cost, 300 funded (PB)
         _need(3, 2, 2, "short_term", 3, "medium", 500, D("1000.00"), priority_score=D("997.00"), priority_rank=3),
@@ -176,32 +176,6 @@ def _create_raw_warehouse(path: Path) -> None:
         con.close()
 
 
-def _dbt(tmp: Path, warehouse: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "OOBC_WAREHOUSE_PATH": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    return subprocess.run(
-        [
-            *_dbt_command(),
-            *args,
-            "--indirect-selection",
-            "cautious",
-            "--project-dir",
-            str(DBT_PROJECT),
-            "--profiles-dir",
-            str(DBT_PROJECT),
-            "--target-path",
-            str(tmp / "target"),
-            "--log-path",
-            str(tmp / "logs"),
-        ],
-        cwd=CHECKOUT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-
-
 def _query(warehouse: Path, sql: str) -> list[tuple]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -215,9 +189,7 @@ def built(tmp_path_factory) -> tuple[Path, dict, Path]:
     tmp = tmp_path_factory.mktemp("dbt_needs_equity")
     warehouse = tmp / "warehouse.duckdb"
     _create_raw_warehouse(warehouse)
-    result = _dbt(tmp, warehouse, "build", "--select", SELECTION)
-    assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
-    return warehouse, json.loads((tmp / "target" / "run_results.json").read_text(encoding="utf-8")), tmp
+    return warehouse, run_dbt(warehouse, tmp, *SELECTION.split()).run_results, tmp
 
 
 def test_the_build_passes_every_test_and_unit_test(built) -> None:
@@ -247,10 +219,10 @@ def test_need_scores_funding_and_unmet_need(built) -> None:
         """,
     )
     assert rows == [
-        (1, "municipality:100", "health", "obcms_formula", D("5.00"), True, "both", PA, D("500.00"), D("300.00"),
-         D("1.875000")),
-        (2, "municipality:100", "health", "obcms_formula", D("4.75"), True, "needs_addressed", PA, D("500.00"),
-         D("0.00"), D("0.000000")),
+        (1, "municipality:100", "health", "obcms_formula", D("5.00"), True, "both", PA, D("666.66"), D("133.34"),
+         D("0.833375")),
+        (2, "municipality:100", "health", "obcms_formula", D("4.75"), True, "needs_addressed", PA, D("333.34"),
+         D("66.66"), D("0.791588")),
         (3, "municipality:101", "education", "rank_board", D("1.43"), False, "needs_addressed", PB, D("300.00"),
          D("700.00"), D("1.001000")),
         (4, "municipality:200", "health", "obcms_formula", D("4.05"), True, "linked_ppa", PC, D("50.01"),
@@ -279,8 +251,9 @@ def test_gap_by_area_and_sector(built) -> None:
         from marts.rpt_gap_by_area order by level, geography_id, sector
         """,
     )
-    isulan = (3, 2, D("0.666667"), 3, 1, D("200.00"), 5000, 10000, D("1400.00"), D("1000.00"), D("500.00"),
-              D("6.875000"))  # fmt: skip
+    # n1, n2, n7: unmet 133.34 + 66.66 + 200; weighted 0.833375 + 0.791588 + 5
+    isulan = (3, 2, D("0.666667"), 3, 1, D("200.00"), 5000, 10000, D("1400.00"), D("1000.00"), D("400.00"),
+              D("6.624963"))  # fmt: skip
     tacurong = (1, 1, D("1.000000"), 0, 0, D("0.00"), 0, 500, D("1000.00"), D("300.00"), D("700.00"), D("1.001000"))
     # n4, n5, n6, n8: 1,000 + 2,500 + 3,000 + 3,000 people; cost 100 + 60 + 0; unmet 49.99 + 60 + 0
     davao = (4, 2, D("0.500000"), 3, 1, D("0.00"), 3000, 9500, D("160.00"), D("100.01"), D("109.99"),
@@ -326,36 +299,36 @@ def test_equity_spending_by_area_and_year(built) -> None:
     # PA counts in Isulan, Sultan Kudarat and XII; PB in Sultan Kudarat and XII only; PC in XI; PD (2024) in
     # Davao City, its province and XI; PE has no area. OBC populations: 100, 300, 250 by municipality.
     assert rows == [
-        ("municipality:100", 2024, 0, D("0.00"), 400, 100, D("0.0000"), D("0.0000"), D("500.00"), None, None, None),
+        ("municipality:100", 2024, 0, D("0.00"), 400, 100, D("0.0000"), D("0.0000"), D("400.00"), None, None, None),
         ("municipality:101", 2024, 0, D("0.00"), 600, 300, D("0.0000"), D("0.0000"), D("700.00"), None, None, None),
         ("municipality:200", 2024, 1, D("200.00"), 1000, 250, D("0.2000"), D("0.8000"), D("109.99"), None, None,
          None),
-        ("province:10", 2024, 0, D("0.00"), 1000, 400, D("0.0000"), D("0.0000"), D("1200.00"), None, None, None),
+        ("province:10", 2024, 0, D("0.00"), 1000, 400, D("0.0000"), D("0.0000"), D("1100.00"), None, None, None),
         ("province:20", 2024, 1, D("200.00"), 1000, 250, D("0.2000"), D("0.8000"), D("109.99"), None, None, None),
-        ("region:1", 2024, 0, D("0.00"), 1000, 400, D("0.0000"), D("0.0000"), D("1200.00"), None, None, None),
+        ("region:1", 2024, 0, D("0.00"), 1000, 400, D("0.0000"), D("0.0000"), D("1100.00"), None, None, None),
         ("region:2", 2024, 1, D("200.00"), 1000, 250, D("0.2000"), D("0.8000"), D("109.99"), None, None, None),
-        ("municipality:100", 2025, 1, D("1000.00"), 400, 100, D("2.5000"), D("10.0000"), D("500.00"), D("0.00"),
+        ("municipality:100", 2025, 1, D("1000.00"), 400, 100, D("2.5000"), D("10.0000"), D("400.00"), D("0.00"),
          D("1000.00"), None),
         ("municipality:101", 2025, 0, D("0.00"), 600, 300, D("0.0000"), D("0.0000"), D("700.00"), D("0.00"),
          D("0.00"), None),
         ("municipality:200", 2025, 0, D("0.00"), 1000, 250, D("0.0000"), D("0.0000"), D("109.99"), D("200.00"),
          D("-200.00"), D("-100.0000")),
-        ("province:10", 2025, 2, D("1300.00"), 1000, 400, D("1.3000"), D("3.2500"), D("1200.00"), D("0.00"),
+        ("province:10", 2025, 2, D("1300.00"), 1000, 400, D("1.3000"), D("3.2500"), D("1100.00"), D("0.00"),
          D("1300.00"), None),
         ("province:20", 2025, 0, D("0.00"), 1000, 250, D("0.0000"), D("0.0000"), D("109.99"), D("200.00"),
          D("-200.00"), D("-100.0000")),
-        ("region:1", 2025, 2, D("1300.00"), 1000, 400, D("1.3000"), D("3.2500"), D("1200.00"), D("0.00"),
+        ("region:1", 2025, 2, D("1300.00"), 1000, 400, D("1.3000"), D("3.2500"), D("1100.00"), D("0.00"),
          D("1300.00"), None),
         ("region:2", 2025, 1, D("100.01"), 1000, 250, D("0.1000"), D("0.4000"), D("109.99"), D("200.00"),
          D("-99.99"), D("-49.9950")),
     ]  # fmt: skip
-    # municipality level 2025: Isulan has all the spending and 500 of the 1,309.99 unmet need
+    # municipality level 2025: Isulan has all the spending and 400 of the 1,209.99 unmet need
     (ratio,) = _query(
         warehouse,
         "select allocation_need_ratio from marts.fct_equity where geography_id = 'municipality:100' "
         "and fiscal_year = 2025",
     )[0]
-    assert float(ratio) == pytest.approx(1309.99 / 500, abs=1e-6)
+    assert float(ratio) == pytest.approx(1209.99 / 400, abs=1e-6)
 
 
 # ------------------------------------------------------------------ the indices, written out in plain Python
@@ -439,7 +412,7 @@ def test_equity_summary_by_hand_for_the_regions_in_2025(built) -> None:
         """,
     )
     # y = 1.3 and 0.10001, π = ½ each, ȳ = 1,400.01 / 2,000 = 0.700005: Gini = ½ · 1.19999 / (2 · 0.700005);
-    # XII's need per head (1.2) is above XI's (0.10999) → R = ¾ for XII, ¼ for XI:
+    # XII's need per head (1.1) is above XI's (0.10999) → R = ¾ for XII, ¼ for XI:
     # C = 2 (½ (0.599995)(¼) + ½ (−0.599995)(−¼)) / 0.700005
     assert rows == [
         (2, D("1400.01"), 2000, D("12.998700"), D("0.428565"), D("0.428565")),
@@ -460,18 +433,15 @@ def test_reconciliation_tests_catch_a_tampered_mart(built, tmp_path) -> None:
     finally:
         con.close()
     shutil.copytree(tmp / "target", tmp_path / "target")
-    result = _dbt(
-        tmp_path,
+    result = run_dbt(
         copy,
-        "test",
-        "--select",
+        tmp_path,
         "assert_needs_funding_reconciles_with_ppas assert_equity_spending_reconciles_with_dim_ppa",
+        command="test",
+        check=False,
     )
     assert result.returncode != 0
-    statuses = {
-        r["unique_id"].split(".")[2]: r["status"]
-        for r in json.loads((tmp_path / "target" / "run_results.json").read_text(encoding="utf-8"))["results"]
-    }
+    statuses = result.statuses()
     assert statuses == {
         "assert_needs_funding_reconciles_with_ppas": "fail",
         "assert_equity_spending_reconciles_with_dim_ppa": "fail",

@@ -8,11 +8,7 @@ a subprocess and checks the marts against figures computed by hand below.
 from __future__ import annotations
 
 import importlib
-import json
-import os
 import re
-import subprocess
-import sys
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +21,7 @@ from ingest import obcms_choices
 from ingest.obcms_schema import SOURCE_BY_NAME, SOURCE_TABLES
 from ingest.pipeline import META_DDL
 from ingest.raw import RawTable
+from tests.dbt_build import run_dbt
 from tests.raw_tables import create_every_table, insert_row, raw_tables
 
 CHECKOUT = Path(__file__).resolve().parents[1]
@@ -78,11 +75,6 @@ def _project_files() -> set[Path]:
         for p in DBT_PROJECT.rglob("*")
         if p.is_file() and not RUNTIME_DIRS & set(p.relative_to(DBT_PROJECT).parts)
     }
-
-
-def _dbt_command() -> list[str]:
-    exe = Path(sys.executable).with_name("dbt")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "dbt.cli.main"]
 
 
 # ----------------------------------------------------------------------------------- static checks
@@ -766,31 +758,9 @@ def built_warehouse(tmp_path_factory) -> tuple[Path, dict]:
     warehouse = tmp / "warehouse.duckdb"
     _create_raw_warehouse(warehouse)
     files_before = _project_files()
-    env = {**os.environ, "OOBC_WAREHOUSE_PATH": str(warehouse)}
-    result = subprocess.run(
-        [
-            *_dbt_command(),
-            "build",
-            "--project-dir",
-            str(DBT_PROJECT),
-            "--profiles-dir",
-            str(DBT_PROJECT),
-            "--target-path",
-            str(tmp / "target"),
-            "--log-path",
-            str(tmp / "logs"),
-        ],
-        cwd=CHECKOUT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-20000:] + result.stderr[-5000:]
+    run = run_dbt(warehouse, tmp)
     assert _project_files() == files_before, "dbt wrote files into dbt_project/"
-    run_results = json.loads((tmp / "target" / "run_results.json").read_text(encoding="utf-8"))
-    return warehouse, run_results
+    return warehouse, run.run_results
 
 
 def _query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:

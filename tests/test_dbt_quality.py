@@ -11,9 +11,7 @@ with a copy of the built warehouse and checks that the reconciliation tests fail
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -21,10 +19,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.dbt_build import DbtRun, run_dbt
 from tests.test_dbt_project import (
-    CHECKOUT,
     CREATED,
-    DBT_PROJECT,
     LOADED_AT,
     MAFAR,
     OOBC,
@@ -32,7 +29,6 @@ from tests.test_dbt_project import (
     P2,
     P3,
     _create_raw_warehouse,
-    _dbt_command,
     _ppa,
     _query,
 )
@@ -257,30 +253,9 @@ def _add_file_sources_and_history(path: Path) -> None:
         con.close()
 
 
-def _dbt(tmp: Path, warehouse: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
-    target = tmp / f"target-{args[0]}"
-    result = subprocess.run(
-        [
-            *_dbt_command(),
-            *args,
-            "--project-dir",
-            str(DBT_PROJECT),
-            "--profiles-dir",
-            str(DBT_PROJECT),
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(tmp / "logs"),
-        ],
-        cwd=CHECKOUT,
-        env={**os.environ, "OOBC_WAREHOUSE_PATH": str(warehouse)},
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    run_results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
-    return result, run_results
+def _dbt(tmp: Path, warehouse: Path, command: str, *select: str) -> tuple[DbtRun, dict]:
+    run = run_dbt(warehouse, tmp, *select, command=command, target_path=tmp / f"target-{command}", check=False)
+    return run, run.run_results
 
 
 @pytest.fixture(scope="module")
@@ -575,7 +550,7 @@ def test_reconciliations_fail_on_a_mismatch(quality_warehouse, tmp_path):
         "assert_obcms_ppa_budget_reconciles_with_dim_ppa",
         "assert_control_totals_match_raw",
     )
-    result, run_results = _dbt(tmp_path, warehouse, "test", "--select", *checks)
+    result, run_results = _dbt(tmp_path, warehouse, "test", *checks)
     assert result.returncode != 0
     failures = {r["unique_id"].split(".")[2]: (r["status"], r["failures"]) for r in run_results["results"]}
     assert failures == {

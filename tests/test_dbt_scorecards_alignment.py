@@ -9,8 +9,6 @@ upstream of them, with their tests, and the marts are checked against figures co
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -19,16 +17,14 @@ import duckdb
 import pytest
 
 from ingest.obcms_schema import SOURCE_BY_NAME
+from tests.dbt_build import run_dbt
 from tests.raw_tables import create_every_table, insert_row
 from tests.test_dbt_project import (
-    CHECKOUT,
     CREATED,
-    DBT_PROJECT,
     LOADED_AT,
     MAFAR,
     OOBC,
     RAW_ROWS,
-    _dbt_command,
     _ppa,
     _query,
 )
@@ -223,18 +219,11 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     tmp = tmp_path_factory.mktemp("scorecards")
     path = tmp / "warehouse.duckdb"
     _create_warehouse(path)
-    env = {**os.environ, "OOBC_WAREHOUSE_PATH": str(path)}
-    command = [
-        *_dbt_command(), "build", "--select", *SELECTION.split(), "--indirect-selection", "cautious",
-        # an explicit status date for earned value; the rollup's own unit tests (which check the date's
-        # default) run in tests/test_dbt_execution.py
-        "--vars", "{status_date: '2025-06-30'}", "--exclude", "fct_work_item_rollup,test_type:unit",
-        "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
-        "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"),
-    ]  # fmt: skip
-    completed = subprocess.run(command, cwd=CHECKOUT, env=env, capture_output=True, text=True, check=False)
-    results = json.loads((tmp / "target" / "run_results.json").read_text())
-    return path, {"returncode": completed.returncode, "stdout": completed.stdout, "results": results}
+    # an explicit status date for earned value; the rollup's own unit tests (which check the date's
+    # default) run in tests/test_dbt_execution.py
+    run = run_dbt(path, tmp, *SELECTION.split(), dbt_vars={"status_date": "2025-06-30"},
+                  exclude=["fct_work_item_rollup,test_type:unit"], check=False)  # fmt: skip
+    return path, {"returncode": run.returncode, "stdout": run.stdout, "results": run.run_results}
 
 
 def test_build_passes_every_model_and_test(warehouse):

@@ -15,8 +15,10 @@
     optional decimal part; or a bare decimal part ('.5'). '1,2' is not a number with commas, so it reads
     as '1' followed by ',2' and is unparsed.
 
-    Regular expressions are DuckDB's (RE2): regexp_full_match, regexp_matches, regexp_extract, try_cast.
-    Another warehouse needs its own version of these four macros.
+    Regular expressions and the cast that may fail go through the cross-database macros
+    (macros/cross_database.sql: regex_full_match, regex_contains, regex_extract; dbt.safe_cast): DuckDB's
+    regexp_full_match, regexp_matches, regexp_extract and try_cast, PostgreSQL's ~, regexp_substr and
+    pg_input_is_valid. The pattern is written in the syntax both read.
 -#}
 
 {% macro indicator_target_number_pattern() -%}
@@ -28,19 +30,19 @@ trim({{ column }})
 {%- endmacro %}
 
 {% macro _indicator_target_number(column) -%}
-try_cast(
-    replace(regexp_extract({{ _indicator_target_text(column) }}, '^({{ indicator_target_number_pattern() }})', 1), ',', '')
-    as decimal(18, 4)
-)
+{{ dbt.safe_cast(
+    "replace(" ~ regex_extract(_indicator_target_text(column), "'^(" ~ indicator_target_number_pattern() ~ ")'", 1) ~ ", ',', '')",
+    'decimal(18, 4)'
+) }}
 {%- endmacro %}
 
 {% macro indicator_target_parse_status(column) -%}
 case
     when {{ column }} is null or {{ _indicator_target_text(column) }} = '' then 'blank'
     when {{ _indicator_target_number(column) }} is null then 'unparsed'
-    when regexp_full_match({{ _indicator_target_text(column) }}, '{{ indicator_target_number_pattern() }}\s*%?')
+    when {{ regex_full_match(_indicator_target_text(column), "'" ~ indicator_target_number_pattern() ~ "\\s*%?'") }}
         then 'parsed'
-    when regexp_matches({{ _indicator_target_text(column) }}, '^{{ indicator_target_number_pattern() }}(?:\s|%|\()')
+    when {{ regex_contains(_indicator_target_text(column), "'^" ~ indicator_target_number_pattern() ~ "(?:\\s|%|\\()'") }}
         then 'parsed_leading_number'
     else 'unparsed'
 end
@@ -56,11 +58,11 @@ end
 {% macro indicator_target_unit(column) -%}
 case
     when {{ indicator_target_parse_status(column) }} not in ('parsed', 'parsed_leading_number') then null
-    when regexp_matches({{ _indicator_target_text(column) }}, '^{{ indicator_target_number_pattern() }}\s*%')
+    when {{ regex_contains(_indicator_target_text(column), "'^" ~ indicator_target_number_pattern() ~ "\\s*%'") }}
         then '%'
-    when regexp_full_match({{ _indicator_target_text(column) }}, '{{ indicator_target_number_pattern() }}\s+[A-Za-z]+')
-        and lower(regexp_extract({{ _indicator_target_text(column) }}, '([A-Za-z]+)$', 1))
+    when {{ regex_full_match(_indicator_target_text(column), "'" ~ indicator_target_number_pattern() ~ "\\s+[A-Za-z]+'") }}
+        and lower({{ regex_extract(_indicator_target_text(column), "'([A-Za-z]+)$'", 1) }})
             not in ('thousand', 'million', 'billion', 'trillion')
-        then lower(regexp_extract({{ _indicator_target_text(column) }}, '([A-Za-z]+)$', 1))
+        then lower({{ regex_extract(_indicator_target_text(column), "'([A-Za-z]+)$'", 1) }})
 end
 {%- endmacro %}

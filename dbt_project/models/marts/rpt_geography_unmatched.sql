@@ -191,11 +191,11 @@ closest_candidates as (
 
     select
         area_key,
-        string_agg(
-            candidate_name || ' (' || cast(cast(round(similarity, 2) as decimal(3, 2)) as {{ dbt.type_string() }}) || ')',
-            '; '
-            order by candidate_rank
-        ) as candidates,
+        {{ dbt.listagg(
+            "candidate_name || ' (' || cast(cast(round(similarity, 2) as decimal(3, 2)) as " ~ dbt.type_string() ~ ") || ')'",
+            "'; '",
+            'order by candidate_rank'
+        ) }} as candidates,
         max(case when candidate_rank = 1 then candidate_name end) as best_candidate,
         max(case when candidate_rank = 1 then similarity end) as best_similarity
 

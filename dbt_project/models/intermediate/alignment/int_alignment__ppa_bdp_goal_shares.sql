@@ -52,35 +52,20 @@ numbered as (
 
 ),
 
-split as (
-
-    -- Equal split (OBCMS's equal rule, metrics.md §2): each goal gets the budget / goal count floored to the
-    -- centavo; the first goal (by id) also takes the remainder, so the shares add up to the budget exactly.
-    select
-        *,
-        floor(coalesce(budget_allocation, 0) * 100 / goal_count) / 100 as equal_share
-
-    from numbered
-
-),
-
 final as (
 
+    -- Equal split (OBCMS's equal rule, metrics.md §2, macros/distribution.sql): each goal gets the budget /
+    -- goal count floored to the centavo; the first goal (by id) also takes the remainder, so the shares add up
+    -- to the budget exactly.
     select
         ppa_id,
         strategic_goal_id,
         goal_title,
         cast(goal_position as integer) as goal_position,
         cast(goal_count as integer) as goal_count,
-        cast(
-            case
-                when goal_position = 1 then coalesce(budget_allocation, 0) - equal_share * (goal_count - 1)
-                else equal_share
-            end
-            as {{ money_type() }}
-        ) as budget_share
+        {{ distribute_equal('coalesce(budget_allocation, 0)', 'ppa_id', 'strategic_goal_id') }} as budget_share
 
-    from split
+    from numbered
 
 )
 

@@ -104,7 +104,7 @@ funding_mapped as (
 
     select
         funding_key,
-        string_agg(ppa_funding_source, ',' order by ppa_funding_source) as funding_source_mapped
+        {{ dbt.listagg('ppa_funding_source', "','", 'order by ppa_funding_source') }} as funding_source_mapped
 
     from funding_codes
 

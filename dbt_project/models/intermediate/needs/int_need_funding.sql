@@ -72,25 +72,51 @@ with_budget as (
         pairs.via_linked_ppa = 1 as via_linked_ppa,
         pairs.via_needs_addressed = 1 as via_needs_addressed,
         cast(coalesce(ppas.budget_allocation, 0) as {{ money_type() }}) as ppa_budget_allocation,
+        needs.estimated_cost as need_estimated_cost,
         count(*) over (partition by pairs.ppa_id) as ppa_need_count,
-        row_number() over (partition by pairs.ppa_id order by pairs.need_id) as position_in_ppa
+        -- the weighted rule applies when every need the PPA funds has an estimated cost > 0
+        min(case when needs.estimated_cost > 0 then 1 else 0 end) over (partition by pairs.ppa_id) = 1
+            as all_costs_known,
+        sum(needs.estimated_cost) over (partition by pairs.ppa_id) as ppa_needs_cost
 
     from pairs
 
     inner join ppas
         on pairs.ppa_id = cast(ppas.ppa_id as {{ dbt.type_string() }})
 
+    inner join needs
+        on pairs.need_id = needs.need_id
+
 ),
 
--- OBCMS's equal distribution: every need gets the budget / n floored to the centavo, the first need
--- (lowest need_id) also gets the remainder, so the shares add up to the PPA's budget exactly
+-- The weights of the weighted rule: cost_i / Σ cost over the PPA's needs. Where a cost is missing or 0 the
+-- weights are 0 / 1, never evaluated into a share (the equal rule applies), and never divide by zero.
+weights as (
+
+    select
+        *,
+        case when all_costs_known then need_estimated_cost else 0 end as weight_numerator,
+        case when all_costs_known then ppa_needs_cost else 1 end as weight_denominator
+
+    from with_budget
+
+),
+
+-- OBCMS's distribution rules (macros/distribution.sql). Weighted by the needs' estimated costs when every
+-- need has one > 0: floor₂(B × cost_i / Σ cost) each, the last need in text order of need_id (OBCMS sorts
+-- by str(id): '10' < '11' < '9') takes B − the others. Otherwise equal: floor₂(B / n) each, the first need
+-- (lowest need_id) also takes the remainder. Either way a PPA's shares add up to its budget exactly.
 shares as (
 
     select
         *,
-        cast(floor(ppa_budget_allocation * 100 / ppa_need_count) / 100 as {{ money_type() }}) as base_share
+        {{ distribute_weighted(
+            'ppa_budget_allocation', 'weight_numerator', 'weight_denominator',
+            'ppa_id', 'cast(need_id as ' ~ dbt.type_string() ~ ')'
+        ) }} as weighted_share,
+        {{ distribute_equal('ppa_budget_allocation', 'ppa_id', 'need_id') }} as equal_share
 
-    from with_budget
+    from weights
 
 ),
 
@@ -103,12 +129,10 @@ final as (
         via_needs_addressed,
         ppa_budget_allocation,
         ppa_need_count,
-        cast(
-            case
-                when position_in_ppa = 1 then ppa_budget_allocation - base_share * (ppa_need_count - 1)
-                else base_share
-            end as {{ money_type() }}
-        ) as funding_share
+        cast(case when all_costs_known then 'weighted' else 'equal' end as {{ dbt.type_string() }})
+            as distribution_rule,
+        cast(case when all_costs_known then weighted_share else equal_share end as {{ money_type() }})
+            as funding_share
 
     from shares
 

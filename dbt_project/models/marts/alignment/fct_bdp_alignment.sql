@@ -51,7 +51,7 @@ goals_by_ppa as (
     select
         ppa_id,
         count(*) as bdp_goal_count,
-        string_agg(goal_title, '; ' order by goal_position) as bdp_goal_titles
+        {{ dbt.listagg('goal_title', "'; '", 'order by goal_position') }} as bdp_goal_titles
 
     from goal_shares
 

@@ -98,8 +98,9 @@ kept as (
 
     select
         *,
-        -- DuckDB's Jaro-Winkler similarity of the lower-cased, trimmed titles (0 to 1)
-        jaro_winkler_similarity(lower(trim(title_a)), lower(trim(title_b))) as title_similarity
+        -- Jaro-Winkler similarity of the lower-cased, trimmed titles (0 to 1; macros/normalize_place_name.sql:
+        -- DuckDB's jaro_winkler_similarity, a compile error on adapters without one)
+        {{ name_similarity('lower(trim(title_a))', 'lower(trim(title_b))') }} as title_similarity
 
     from pairs
 

@@ -130,7 +130,7 @@ final as (
         cast(budgeted_ppas.category as varchar) as category,
         cast(to_date.fiscal_year as integer) as fiscal_year,
         cast(to_date.month_number as integer) as month_number,
-        cast(make_date(to_date.fiscal_year, to_date.month_number, 1) as date)
+        cast({{ date_from_parts('to_date.fiscal_year', 'to_date.month_number', '1') }} as date)
             as month_start_date,
         cast('Q' || cast(cast(floor((to_date.month_number + 2) / 3.0) as integer) as varchar) as varchar) as quarter_label,
         cast(floor((to_date.month_number + 2) / 3.0) as integer) as quarter_number,

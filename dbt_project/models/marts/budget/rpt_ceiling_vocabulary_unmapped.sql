@@ -45,8 +45,8 @@ final as (
         cast(stated_value_key as varchar) as stated_value_key,
         cast(min(stated_value) as varchar) as stated_value_example,
         cast(count(*) as integer) as ceiling_count,
-        cast(string_agg(ceiling_id, ',' order by ceiling_id) as varchar) as ceiling_ids,
-        cast(string_agg(distinct source_table, ',' order by source_table) as varchar) as source_tables,
+        cast({{ dbt.listagg('ceiling_id', "','", 'order by ceiling_id') }} as varchar) as ceiling_ids,
+        cast({{ dbt.listagg('distinct source_table', "','", 'order by source_table') }} as varchar) as source_tables,
         cast(min(fiscal_year) as integer) as first_fiscal_year,
         cast(max(fiscal_year) as integer) as last_fiscal_year,
         cast(sum(ceiling_amount) as {{ money_total_type() }}) as ceiling_amount
