@@ -15,14 +15,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.obcms_schema import SOURCE_BY_NAME, SOURCE_TABLES
-from ingest.pipeline import META_DDL
+from ingest.obcms_schema import SOURCE_BY_NAME
 from ingest.population import load
 from ingest.sources import LoadContext
-from ingest.warehouse import raw_table_ddl
 from tests.conftest import SHARED_DATA
 from tests.dbt_build import run_dbt
-from tests.raw_tables import insert_row
+from tests.raw_tables import create_every_table, insert_row
 
 pytestmark = pytest.mark.dbt
 
@@ -129,13 +127,9 @@ def candidates_text(name: str, others: dict[str, str]) -> tuple[str, str, float]
 
 
 def _create_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
+    """Every raw and meta table a refresh creates (whatever source kinds exist), empty."""
     con = duckdb.connect(str(path))
-    con.execute("CREATE SCHEMA raw")
-    con.execute("CREATE SCHEMA meta")
-    for ddl in META_DDL.values():
-        con.execute(ddl)
-    for src in SOURCE_TABLES:
-        con.execute(raw_table_ddl(src))
+    create_every_table(con)
     return con
 
 
