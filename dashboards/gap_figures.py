@@ -417,18 +417,3 @@ def alert_rows(frame: pl.DataFrame) -> list[dict]:
             }
         )
     return rows
-
-
-def sector_note(global_sectors: tuple[str, ...], need_sectors: list[str]) -> str | None:
-    """Why the global sector filter may select no need: the needs carry their category's sectors (health,
-    education…), which are not all PPA sectors. None when every selected sector is a need sector."""
-    unknown = [s for s in global_sectors if s not in set(need_sectors)]
-    if not unknown:
-        return None
-    names = ", ".join(fmt.sector_label(s) for s in unknown)
-    known = ", ".join(need_sector_label(s) for s in need_sectors) or "none"
-    verb = "is" if len(unknown) == 1 else "are"
-    return (
-        f"The sector filter above selects {names}, which {verb} not a sector of any need: needs take the sector of "
-        f"their category ({known}). Use “Need sector” below, or clear the sector filter."
-    )

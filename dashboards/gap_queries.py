@@ -6,8 +6,9 @@ is high priority when ``priority_score > threshold``; the mart's ``is_high_prior
 urgency levels, the needs' own sectors, whether funded needs are shown too, and an area picked on the map. Every
 value is a bound parameter; the sort order is picked by key from the fixed :data:`SORTS` (the key never becomes SQL).
 
-Global filters: the needs carry no fiscal year and no MOA, so only the sector (the need category's sector, matched
-literally) and the area (the community's region and province) apply.
+Global filters: the needs carry no fiscal year and no MOA, so only the sector (``ppa_sector``: the need category's
+sector in the PPA vocabulary, mapped by the mart) and the area (the community's region and province) apply. The
+page's own "need sector" control selects the categories' sectors themselves (health, education…).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ LEVELS = ("province", "municipality")
 TOP_NEEDS = 50
 
 # the global filter on fct_need_gap: no fiscal year, no MOA
-_GLOBAL = sql.where(fiscal_year=None, moa=None, sector="sector", region="region_id", province="province_id")
+_GLOBAL = sql.where(fiscal_year=None, moa=None, sector="ppa_sector", region="region_id", province="province_id")
 
 # the page's own controls (threshold always; funded needs only when asked)
 _PAGE = """

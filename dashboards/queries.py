@@ -208,8 +208,8 @@ def previous_year(filters: Filters) -> Filters | None:
 
 # ------------------------------------------------------------------------------------------ alerts
 # What the overview flags, each read from the mart of the page it links to. Ceilings follow fiscal year and sector
-# (the ceiling's sector mapped to the PPA vocabulary); needs follow area (they have no fiscal year or MOA, and their
-# sectors are OBCMS need categories); budget credibility is whole-government per fiscal year.
+# (the ceiling's sector mapped to the PPA vocabulary); needs follow sector (their category's, mapped to the PPA
+# vocabulary) and area (they have no fiscal year or MOA); budget credibility is whole-government per fiscal year.
 _CEILING_ALERTS_SQL = f"""
 select
     count(*) filter (where status = 'exceeded')::bigint as ceilings_exceeded,
@@ -225,7 +225,7 @@ select
     coalesce(sum(unmet_cost) filter (where is_high_priority and not is_funded), 0) as unfunded_high_priority_cost,
     count(*) filter (where is_high_priority)::bigint as high_priority,
 from fct_need_gap
-where {sql.where(fiscal_year=None, moa=None, sector=None, region="region_id", province="province_id")}
+where {sql.where(fiscal_year=None, moa=None, sector="ppa_sector", region="region_id", province="province_id")}
 """
 
 # The latest fiscal year of the selection (or of the mart) that has a PI-1 score.

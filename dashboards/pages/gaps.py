@@ -43,7 +43,6 @@ NEED_SECTOR = "gaps-need-sector"
 URGENCY = "gaps-urgency"
 THRESHOLD = "gaps-threshold"
 FUNDED = "gaps-show-funded"
-SECTOR_NOTE = "gaps-sector-note"
 HEADLINE = "gaps-headline"
 LEVEL = "gaps-level"
 COLOUR = "gaps-colour"
@@ -198,7 +197,6 @@ def _controls() -> dbc.Card:
                     ],
                     className="g-3",
                 ),
-                html.Div(id=SECTOR_NOTE),
             ]
         ),
         className="gaps-controls mb-3",
@@ -334,16 +332,15 @@ def _selection(threshold: Any, urgencies: Any, sectors: Any, funded: Any = None,
     return gq.NeedSelection.of(threshold, urgencies, sectors, FUNDED_VALUE in (funded or []), area)
 
 
-def control_options(filters_data: dict[str, list[Any]] | None, home: Home) -> tuple[list[dict], list[dict], Any]:
-    """The need-sector and urgency options, and a warning when the global sector selects no need."""
-    filters = filters_from_store(filters_data)
+def control_options(filters_data: dict[str, list[Any]] | None, home: Home) -> tuple[list[dict], list[dict]]:
+    """The need-sector and urgency options (they wait for the shell, like every callback)."""
+    filters_from_store(filters_data)
     with read_only(home) as con:
         sectors = gq.need_sectors(con)
         urgencies = gq.urgency_levels(con)
     sector_options = [{"label": f"{gf.need_sector_label(s)} ({n:,})", "value": s} for s, n in sectors.rows()]
     urgency_options = [{"label": f"{gf.urgency_label(u)} ({n:,})", "value": u} for u, n in urgencies.rows()]
-    note = gf.sector_note(filters.sectors, sectors["sector"].to_list())
-    return sector_options, urgency_options, (html.P(note, className="gaps-warning") if note else None)
+    return sector_options, urgency_options
 
 
 def headline(
@@ -474,7 +471,6 @@ def register(app: dash.Dash, home: Home) -> None:
     app.callback(
         Output(NEED_SECTOR, "options"),
         Output(URGENCY, "options"),
-        Output(SECTOR_NOTE, "children"),
         Input(ids.FILTERS, "data"),
     )(bind(control_options, home))
     app.callback(Output(HEADLINE, "children"), Input(ids.FILTERS, "data"), *controls)(bind(headline, home))

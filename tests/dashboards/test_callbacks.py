@@ -135,9 +135,9 @@ def test_alerts_link_to_their_pages(home):
 
 
 def test_alerts_follow_sector_and_area(home):
-    text = text_of(overview.alerts({"sector": ["economic"], "area": ["province:72"]}, home))
-    assert "Ceilings exceeded 0 0 near their limit, of 1 ceilings" in text
-    assert "Unfunded high-priority needs 1 ₱2.50M unmet, of 2 high-priority needs" in text
+    text = text_of(overview.alerts({"sector": ["social"], "area": ["province:72"]}, home))
+    assert "Ceilings exceeded 0 1 near their limit, of 2 ceilings" in text
+    assert "Unfunded high-priority needs 1 ₱2.50M unmet, of 1 high-priority needs" in text
     assert "Budget credibility FY2025" in text  # the latest scored year when none is selected
 
 

@@ -238,15 +238,6 @@ def test_alert_rows():
     assert gf.alert_rows(frame.head(0)) == []
 
 
-def test_sector_note_explains_a_global_sector_no_need_carries():
-    needs = ["education", "health", "infrastructure"]
-    assert gf.sector_note((), needs) is None
-    assert gf.sector_note(("infrastructure",), needs) is None
-    note = gf.sector_note(("social", "infrastructure"), needs)
-    assert "selects Social, which is not a sector of any need" in note
-    assert "Education, Health, Infrastructure" in note
-
-
 @pytest.mark.parametrize(
     ("value", "population", "expected"),
     [(12.345, 100, "₱12.35 per person"), (None, 100, "unknown (no cost estimate)"), (None, 0, "no population")],

@@ -77,6 +77,12 @@ def con():
             (9, 'No score', 2, 'SOCCSKSARGEN', 30, 'Sarangani', 300, 'Alabel', 'Maribulan',
              'municipality:300', 'health', 'Water', null, null, false, false, null, null,
              5.00, 0.00, 5.00, 0, 2, 'identified');
+        -- the need's sector in the PPA vocabulary, as the mart maps it (health, education → social)
+        update fct_need_gap set sector = 'economic_development' where need_id = 8;
+        alter table fct_need_gap add column ppa_sector varchar;
+        update fct_need_gap set ppa_sector = case sector
+            when 'health' then 'social' when 'education' then 'social'
+            when 'economic_development' then 'economic' else sector end;
 
         create table rpt_assessment_alerts as select * from (values
             ('a1', 'Ipil MANA', 'municipal', 'completed', 1, 10, 100, date '2024-05-01', 4, 3, 0.75, 900.00),
@@ -136,8 +142,9 @@ def test_the_page_controls_select_the_needs(con, selection, expected):
 @pytest.mark.parametrize(
     ("filters", "expected"),
     [
-        (Filters(sectors=("health",)), [1, 7, 5]),
-        (Filters(sectors=("social",)), []),  # 8 is social but below the threshold
+        (Filters(sectors=("social",)), [1, 7, 5]),  # health needs are social services
+        (Filters(sectors=("health",)), []),  # a need sector, not a PPA sector: the page's own control selects it
+        (Filters(sectors=("economic",)), []),  # 8 is economic but below the threshold
         (Filters(areas=("region:2",)), [5, 4]),
         (Filters(areas=("province:10",)), [1]),
         (Filters(areas=("province:10", "province:20")), [1, 5, 4]),
@@ -151,8 +158,9 @@ def test_the_global_filters_that_apply(con, filters, expected):
 
 
 def test_the_global_and_the_page_sector_both_apply(con):
-    assert _need_ids(con, Filters(sectors=("social",)), threshold=3.0) == [8]
-    assert _need_ids(con, Filters(sectors=("social",)), threshold=3.0, sectors=["health"]) == []
+    assert _need_ids(con, Filters(sectors=("economic",)), threshold=3.0) == [8]
+    assert _need_ids(con, Filters(sectors=("economic",)), threshold=3.0, sectors=["health"]) == []
+    assert _need_ids(con, Filters(sectors=("social",)), sectors=["education"]) == []  # 2 is funded
 
 
 @pytest.mark.parametrize(
@@ -282,7 +290,7 @@ def test_alerts_follow_the_area_filter_only(con, filters, expected):
 
 # ----------------------------------------------------------------------------------------- options
 def test_control_options_and_area_names(con):
-    assert gq.need_sectors(con)["sector"].to_list() == ["education", "health", "infrastructure", "social"]
+    assert gq.need_sectors(con)["sector"].to_list() == ["economic_development", "education", "health", "infrastructure"]
     assert gq.urgency_levels(con).rows() == [("immediate", 4), ("short_term", 2), ("medium_term", 1), ("long_term", 1)]
     assert gq.area_name(con, "municipality:100") == "Ipil (Zamboanga Sibugay)"
     assert gq.area_name(con, "province:20") == "Sultan Kudarat (SOCCSKSARGEN)"

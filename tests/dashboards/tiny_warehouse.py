@@ -267,12 +267,13 @@ CEILING_ROWS = [
     (3, 2025, "economic", "ok"),
     (4, 2024, "social", "ok"),
 ]
-# Needs (id, high priority, funded, unmet cost, region, province): two unfunded high-priority needs, ₱3.5M unmet.
+# Needs (id, high priority, funded, unmet cost, region, province, sector in the PPA vocabulary): two unfunded
+# high-priority needs, ₱3.5M unmet.
 NEED_ROWS = [
-    (1, True, False, D("2500000.00"), REGION_IX, SIBUGAY),
-    (2, True, False, D("1000000.00"), REGION_IX, None),
-    (3, True, True, D("0.00"), REGION_IX, SIBUGAY),
-    (4, False, False, D("900000.00"), REGION_IX, SIBUGAY),
+    (1, True, False, D("2500000.00"), REGION_IX, SIBUGAY, "social"),
+    (2, True, False, D("1000000.00"), REGION_IX, None, "social"),
+    (3, True, True, D("0.00"), REGION_IX, SIBUGAY, "infrastructure"),
+    (4, False, False, D("900000.00"), REGION_IX, SIBUGAY, "economic"),
 ]
 # PEFA PI-1 per fiscal year: 2024 spent 90% (B), 2025 spent 55% (D).
 CREDIBILITY_ROWS = [(2024, D("0.900000"), "B", D("0.050000"), "A"), (2025, D("0.550000"), "D", D("0.200000"), "C")]
@@ -287,9 +288,9 @@ def build_alert_marts(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany("insert into marts.fct_ceiling_monitor values (?, ?, ?, ?)", CEILING_ROWS)
     con.execute(
         "create table marts.fct_need_gap (need_id bigint, is_high_priority boolean, is_funded boolean, "
-        "unmet_cost decimal(18,2), region_id bigint, province_id bigint)"
+        "unmet_cost decimal(18,2), region_id bigint, province_id bigint, ppa_sector varchar)"
     )
-    con.executemany("insert into marts.fct_need_gap values (?, ?, ?, ?, ?, ?)", NEED_ROWS)
+    con.executemany("insert into marts.fct_need_gap values (?, ?, ?, ?, ?, ?, ?)", NEED_ROWS)
     con.execute(
         "create table marts.fct_budget_credibility (fiscal_year integer, pi1_outturn decimal(9,6), pi1_score varchar, "
         "pi2_moa_variance decimal(9,6), pi2_moa_score varchar)"

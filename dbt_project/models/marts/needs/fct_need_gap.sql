@@ -214,6 +214,7 @@ final as (
         cast(needs_category_id as bigint) as needs_category_id,
         cast(category_name as varchar) as category_name,
         cast(sector as varchar) as sector,
+        cast({{ ppa_sector('sector') }} as varchar) as ppa_sector,
         cast(category_weight as decimal(3, 2)) as category_weight,
         cast(urgency_level as varchar) as urgency_level,
         cast(impact_severity as integer) as impact_severity,
