@@ -356,3 +356,60 @@ def population_rows(frame: pl.DataFrame) -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+# ------------------------------------------------------------------------------------ duplicate PPAs
+DUPLICATE_COLUMNS = (
+    Column("rank", "#", numeric=True),
+    Column("title_a", "PPA", tooltip="detail_a"),
+    Column("moa_a", "MOA", tooltip="moa_name_a"),
+    Column("budget_a", "Budget", numeric=True),
+    Column("title_b", "Possible duplicate", tooltip="detail_b"),
+    Column("moa_b", "MOA", tooltip="moa_name_b"),
+    Column("budget_b", "Budget", numeric=True),
+    Column("shared", "Shared area"),
+    Column("overlap", "Overlap", numeric=True),
+    Column("similarity", "Title similarity", numeric=True),
+)
+DUPLICATES_NONE = (
+    "No possible duplicates: no two PPAs of different MOAs serve the same community or municipality in the same "
+    "sector over overlapping dates."
+)
+
+
+def shared_area(row: dict) -> str:
+    """'Cotabato City (Maguindanao) · 2 shared OBC communities' — the place both PPAs serve."""
+    parts = []
+    if row["same_municipality"]:
+        name = row["shared_municipality"] or f"municipality {row['shared_municipality_id']}"
+        parts.append(f"{name} ({row['shared_province']})" if row["shared_province"] else name)
+    communities = row["shared_community_count"] or 0
+    if communities:
+        parts.append(f"{communities:,} shared OBC {'community' if communities == 1 else 'communities'}")
+    return " · ".join(parts) or fmt.MISSING
+
+
+def duplicate_rows(frame: pl.DataFrame) -> list[dict[str, str]]:
+    """``quality_queries.duplicate_pairs`` as display rows, most similar first."""
+    rows = []
+    for r in frame.iter_rows(named=True):
+        days = r["overlap_days"]
+        rows.append(
+            {
+                "rank": fmt.count(r["similarity_rank"]),
+                "title_a": _text(r["title_a"]),
+                "detail_a": f"FY {fmt.fiscal_year(r['fiscal_year_a'])} · id {r['ppa_id_a']}",
+                "moa_a": _text(r["moa_a"]),
+                "moa_name_a": r["moa_name_a"] or "",
+                "budget_a": fmt.peso_exact(r["budget_a"]),
+                "title_b": _text(r["title_b"]),
+                "detail_b": f"FY {fmt.fiscal_year(r['fiscal_year_b'])} · id {r['ppa_id_b']}",
+                "moa_b": _text(r["moa_b"]),
+                "moa_name_b": r["moa_name_b"] or "",
+                "budget_b": fmt.peso_exact(r["budget_b"]),
+                "shared": f"{fmt.sector_label(r['sector'])}: {shared_area(r)}",
+                "overlap": fmt.MISSING if days is None else f"{days:,} day{'' if days == 1 else 's'}",
+                "similarity": fmt.MISSING if r["title_similarity"] is None else f"{float(r['title_similarity']):.3f}",
+            }
+        )
+    return rows

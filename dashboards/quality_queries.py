@@ -5,8 +5,10 @@ user's choices (a source, a table) travel only as bound parameters, where null m
 (fiscal year, MOA, sector) do not apply to data quality.
 
 The marts: ``rpt_data_quality_runs``, ``rpt_data_quality_rejects``, ``rpt_source_freshness``, ``rpt_deleted_rows``,
-``rpt_unknown_organizations``, ``rpt_geography_unmatched`` and ``rpt_population_consistency``. Any of them may be
-empty (a warehouse without file sources, a fresh home); every function then returns an empty frame with its columns.
+``rpt_unknown_organizations``, ``rpt_geography_unmatched``, ``rpt_population_consistency`` and
+``fct_duplicate_ppa_pairs`` (with ``dim_ppa`` and ``dim_geography`` for the pairs' MOAs, budgets and shared
+municipality). Any of them may be empty (a warehouse without file sources, a fresh home); every function then
+returns an empty frame with its columns.
 """
 
 from __future__ import annotations
@@ -186,3 +188,49 @@ def geography_unmatched(con: duckdb.DuckDBPyConnection, limit: int = UNMATCHED_L
 def population_findings(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """PSA areas whose children do not add up to them (or have none loaded), largest difference first."""
     return con.sql(_POPULATION_SQL).pl()
+
+
+# ------------------------------------------------------------------------------------ duplicate PPAs
+DUPLICATES_LIMIT = 200
+
+_DUPLICATES_SQL = """
+select
+    pair.similarity_rank,
+    pair.title_similarity,
+    pair.ppa_id_a,
+    pair.title_a,
+    ppa_a.moa_acronym as moa_a,
+    ppa_a.moa_name as moa_name_a,
+    ppa_a.fiscal_year as fiscal_year_a,
+    ppa_a.budget_allocation as budget_a,
+    pair.ppa_id_b,
+    pair.title_b,
+    ppa_b.moa_acronym as moa_b,
+    ppa_b.moa_name as moa_name_b,
+    ppa_b.fiscal_year as fiscal_year_b,
+    ppa_b.budget_allocation as budget_b,
+    pair.sector,
+    pair.shared_community_count,
+    pair.same_municipality,
+    pair.shared_municipality_id,
+    place.municipality_name as shared_municipality,
+    place.province_name as shared_province,
+    pair.overlap_days,
+    count(*) over ()::bigint as match_count,
+from fct_duplicate_ppa_pairs as pair
+left join dim_ppa as ppa_a
+    on pair.ppa_id_a = ppa_a.ppa_id
+left join dim_ppa as ppa_b
+    on pair.ppa_id_b = ppa_b.ppa_id
+left join dim_geography as place
+    on place.level = 'municipality' and place.municipality_id = pair.shared_municipality_id
+order by pair.similarity_rank
+limit $limit
+"""
+
+
+def duplicate_pairs(con: duckdb.DuckDBPyConnection, limit: int = DUPLICATES_LIMIT) -> pl.DataFrame:
+    """Possible duplicate PPAs (pairs across MOAs serving the same OBC community or municipality, same sector,
+    overlapping dates), most similar titles first, with both PPAs' MOAs and budgets and the shared place;
+    ``match_count`` counts every pair."""
+    return con.sql(_DUPLICATES_SQL, params={"limit": limit}).pl()

@@ -3,9 +3,10 @@ warehouse makes about its sources (MOAs on no organisation list, place names wit
 do not add up, rows gone from their source).
 
 Reads ``marts.rpt_source_freshness``, ``rpt_data_quality_runs``, ``rpt_data_quality_rejects``,
-``rpt_unknown_organizations``, ``rpt_deleted_rows``, ``rpt_geography_unmatched`` and ``rpt_population_consistency``
-through ``dashboards.quality_queries``. The global filters do not apply here: the shell's store only tells the
-callbacks that the warehouse has been read.
+``rpt_unknown_organizations``, ``rpt_deleted_rows``, ``rpt_geography_unmatched``, ``rpt_population_consistency`` and
+``fct_duplicate_ppa_pairs`` (with ``dim_ppa`` and ``dim_geography``) through ``dashboards.quality_queries``. The
+global filters do not apply here: the shell's store only tells the callbacks that the warehouse has been read. The
+CSV export is the rejects table as filtered on the page; the workbook has every section.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
-from dashboards import ids
+from dashboards import export, ids
 from dashboards import quality_figures as qf
 from dashboards import quality_queries as qq
-from dashboards.components import bind, filters_from_store, table
+from dashboards.components import bind, filters_from_store, section_card, table
+from dashboards.filters import Filters
 from ingest.home import Home
 from ingest.warehouse import read_only
 
@@ -38,6 +40,16 @@ UNKNOWN_ORGANIZATIONS = "dq-unknown-organizations"
 DELETED = "dq-deleted"
 UNMATCHED = "dq-unmatched"
 POPULATION = "dq-population"
+DUPLICATES = "dq-duplicates"
+DUPLICATES_CAPTION = "dq-duplicates-caption"
+HELP_DUPLICATES = "dq-help-duplicates"
+EXPORT = "dq"  # prefix of the export buttons and download
+DUPLICATES_DEFINITION = (
+    "Two PPAs of different MOAs, in the same sector, that serve at least one same OBC community or the same "
+    "coverage municipality, and whose dates overlap (start to target end, both inclusive). PPAs without both "
+    "dates, a MOA or a sector are not compared. Ranked by the similarity of their titles (Jaro-Winkler, 0 to 1, "
+    "1 = identical): a high similarity is worth a look, not proof of a duplicate."
+)
 
 # section id -> (title, what it shows)
 SECTIONS = {
@@ -112,14 +124,20 @@ def layout(**_query: Any) -> html.Div:
         [
             html.Div(
                 [
-                    html.H1("Data quality", className="page-title"),
-                    html.P(
-                        "Whether the figures on the other pages can be trusted: how fresh each source is, how each "
-                        "refresh went, and what the warehouse found wrong in its sources. The filters above do not "
-                        "apply to this page.",
-                        className="page-lead",
+                    html.Div(
+                        [
+                            html.H1("Data quality", className="page-title"),
+                            html.P(
+                                "Whether the figures on the other pages can be trusted: how fresh each source is, how "
+                                "each refresh went, and what the warehouse found wrong in its sources. The filters "
+                                "above do not apply to this page.",
+                                className="page-lead",
+                            ),
+                        ]
                     ),
-                ]
+                    export.controls(EXPORT),
+                ],
+                className="page-header",
             ),
             html.Div(id=FRESHNESS, className="freshness-grid mb-3", **{"data-section": FRESHNESS}),
             _section(RUNS),
@@ -130,6 +148,21 @@ def layout(**_query: Any) -> html.Div:
             ),
             _section(UNMATCHED),
             _section(POPULATION),
+            html.Section(
+                section_card(
+                    "Possible duplicate PPAs",
+                    [
+                        html.Div(id=DUPLICATES_CAPTION, className="dq-caption", style={"padding": ".5rem .75rem 0"}),
+                        html.Div(id=DUPLICATES, className="table-scroll"),
+                    ],
+                    lead="PPAs of different MOAs in the same sector serving the same community or municipality over "
+                    "overlapping dates, most similar titles first.",
+                    explain=(HELP_DUPLICATES, DUPLICATES_DEFINITION),
+                    flush=True,
+                ),
+                className="dq-duplicates-wrap",
+                **{"data-section": DUPLICATES},
+            ),
         ]
     )
 
@@ -226,6 +259,37 @@ def population_table(filters_data: dict[str, list[Any]] | None, home: Home) -> A
     return table(qf.POPULATION_COLUMNS, qf.population_rows(frame), empty=qf.NONE)
 
 
+def duplicates_table(filters_data: dict[str, list[Any]] | None, home: Home) -> tuple[str, Any]:
+    filters_from_store(filters_data)
+    with read_only(home) as con:
+        frame = qq.duplicate_pairs(con)
+    caption = f"Showing {qf.shown_of(frame, 'pair')}"
+    return caption, table(qf.DUPLICATE_COLUMNS, qf.duplicate_rows(frame), empty=qf.DUPLICATES_NONE)
+
+
+def export_tables(_filters: Filters, home: Home, source: str | None, table_name: str | None) -> export.Export:
+    """The rejects as filtered on the page (the CSV), then every other section in full."""
+    everything = 1_000_000
+    with read_only(home) as con:
+        tables = {
+            "Rejected values": qq.rejects(con, source or None, table_name or None, limit=everything).drop(
+                "match_count"
+            ),
+            "Source freshness": qq.freshness(con),
+            "Refreshes and loads": qq.runs(con, limit=everything),
+            "MOAs on no list": qq.unknown_organizations(con),
+            "Rows gone from source": qq.deleted_rows(con),
+            "Place names unmatched": qq.geography_unmatched(con, limit=everything).drop("match_count"),
+            "Population totals": qq.population_findings(con),
+            "Possible duplicate PPAs": qq.duplicate_pairs(con, limit=everything).drop("match_count"),
+        }
+    notes = [
+        "The global filters do not apply to data quality.",
+        f"Rejected values of source {source or 'all'} and table {table_name or 'all'}, as chosen on the page.",
+    ]
+    return export.Export(tables, notes=notes)
+
+
 CALLBACKS = (
     (Output(FRESHNESS, "children"), freshness_cards),
     (Output(RUNS, "children"), runs_table),
@@ -255,3 +319,17 @@ def register(app: dash.Dash, home: Home) -> None:
         Input(REJECT_SOURCE, "value"),
         Input(REJECT_TABLE, "value"),
     )(bind(rejects_table, home))
+    app.callback(
+        Output(DUPLICATES_CAPTION, "children"),
+        Output(DUPLICATES, "children"),
+        Input(ids.FILTERS, "data"),
+    )(bind(duplicates_table, home))
+    export.register(
+        app,
+        home,
+        EXPORT,
+        "Data quality",
+        "data-quality",
+        export_tables,
+        state=[State(REJECT_SOURCE, "value"), State(REJECT_TABLE, "value")],
+    )

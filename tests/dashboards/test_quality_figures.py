@@ -139,3 +139,75 @@ def test_finding_rows(con):
     assert (bansalan["stated"], bansalan["children"], bansalan["difference"]) == ("64,816", "70,624", "+5,808")
     assert bansalan["finding"] == "Parts do not add up"
     assert (isabela["level"], isabela["difference"], isabela["finding"]) == ("Province", "-151,297", "No parts loaded")
+
+
+def _pair(**values) -> dict:
+    row = {
+        "similarity_rank": 1,
+        "title_similarity": Decimal("0.9765"),
+        "ppa_id_a": "a",
+        "title_a": "Feeding program",
+        "moa_a": "MOH",
+        "moa_name_a": "Ministry of Health",
+        "fiscal_year_a": 2025,
+        "budget_a": Decimal("100.00"),
+        "ppa_id_b": "b",
+        "title_b": "Feeding programme",
+        "moa_b": "MPW",
+        "moa_name_b": "Ministry of Public Works",
+        "fiscal_year_b": None,
+        "budget_b": None,
+        "sector": "social",
+        "shared_community_count": 2,
+        "same_municipality": True,
+        "shared_municipality_id": 7,
+        "shared_municipality": "Cotabato City",
+        "shared_province": "Maguindanao",
+        "overlap_days": 31,
+        "match_count": 1,
+    }
+    row.update(values)
+    return row
+
+
+def test_duplicate_rows():
+    frame = pl.DataFrame(
+        [
+            _pair(),
+            _pair(
+                similarity_rank=2,
+                same_municipality=False,
+                shared_municipality_id=None,
+                shared_municipality=None,
+                shared_province=None,
+                shared_community_count=1,
+                overlap_days=1,
+                sector=None,
+            ),
+        ],
+        infer_schema_length=None,
+    )
+    first, second = qf.duplicate_rows(frame)
+    assert first == {
+        "rank": "1",
+        "title_a": "Feeding program",
+        "detail_a": "FY 2025 · id a",
+        "moa_a": "MOH",
+        "moa_name_a": "Ministry of Health",
+        "budget_a": "₱100.00",
+        "title_b": "Feeding programme",
+        "detail_b": "FY No FY · id b",
+        "moa_b": "MPW",
+        "moa_name_b": "Ministry of Public Works",
+        "budget_b": "—",
+        "shared": "Social: Cotabato City (Maguindanao) · 2 shared OBC communities",
+        "overlap": "31 days",
+        "similarity": "0.977",
+    }
+    assert (second["shared"], second["overlap"]) == ("Unspecified: 1 shared OBC community", "1 day")
+
+
+def test_shared_area_of_a_municipality_without_a_name():
+    row = _pair(shared_municipality=None, shared_province=None, shared_community_count=0)
+    assert qf.shared_area(row) == "municipality 7"
+    assert qf.shared_area(_pair(same_municipality=False, shared_community_count=0)) == "—"

@@ -122,3 +122,66 @@ def test_empty_marts_give_empty_frames_with_their_columns(home):
         ):
             assert frame.height == 0
             assert frame.width > 0
+
+
+# ------------------------------------------------------------------------------------ duplicate PPAs
+# The tiny warehouse has no fct_duplicate_ppa_pairs: the duplicates are tested on their own hand-made marts.
+@pytest.fixture
+def duplicates_con():
+    connection = duckdb.connect()
+    connection.execute(
+        """
+        create table dim_ppa as select * from (values
+            ('a', 'MOH', 'Ministry of Health', 2025, 100.00::decimal(14,2)),
+            ('b', 'MPW', 'Ministry of Public Works', 2025, 250.50::decimal(14,2)),
+            ('c', 'MSSD', 'Ministry of Social Services', 2024, null::decimal(14,2)),
+            ('x'' OR 1=1 --', 'BAD', 'Bad', 2025, 1.00::decimal(14,2))
+        ) as t(ppa_id, moa_acronym, moa_name, fiscal_year, budget_allocation);
+        create table dim_geography as select * from (values
+            ('municipality:7', 'municipality', 7::bigint, 'Cotabato City', 'Maguindanao'),
+            ('province:7', 'province', null::bigint, null, 'Other')
+        ) as t(geography_id, level, municipality_id, municipality_name, province_name);
+        create table fct_duplicate_ppa_pairs as select * from (values
+            ('a', 'c', 'Feeding program', 'Feeding programme', 'social', 0, true, 7::bigint, 306, 0.9765::decimal(5,4), 2),
+            ('a', 'b', 'Feeding program', 'feeding program', 'social', 2, false, null::bigint, 31,
+                1.0000::decimal(5,4), 1),
+            ('b', 'c', 'Roads', 'Clinics', 'social', 1, false, null::bigint, 1, 0.4389::decimal(5,4), 3)
+        ) as t(ppa_id_a, ppa_id_b, title_a, title_b, sector, shared_community_count, same_municipality,
+               shared_municipality_id, overlap_days, title_similarity, similarity_rank);
+        """
+    )
+    yield connection
+    connection.close()
+
+
+def test_duplicate_pairs_most_similar_first_with_both_ppas(duplicates_con):
+    frame = qq.duplicate_pairs(duplicates_con)
+    assert frame.select("similarity_rank", "ppa_id_a", "ppa_id_b").rows() == [
+        (1, "a", "b"),
+        (2, "a", "c"),
+        (3, "b", "c"),
+    ]
+    first, second, _ = frame.iter_rows(named=True)
+    assert (first["moa_a"], first["budget_a"], first["moa_b"], first["budget_b"]) == (
+        "MOH",
+        Decimal("100.00"),
+        "MPW",
+        Decimal("250.50"),
+    )
+    assert (first["shared_community_count"], first["shared_municipality"]) == (2, None)
+    # the shared municipality by its id, at municipality level only
+    assert (second["shared_municipality"], second["shared_province"], second["budget_b"]) == (
+        "Cotabato City",
+        "Maguindanao",
+        None,
+    )
+    assert frame["match_count"].to_list() == [3, 3, 3]
+    limited = qq.duplicate_pairs(duplicates_con, limit=1)
+    assert (limited.height, limited["match_count"].to_list()) == (1, [3])
+
+
+def test_no_duplicate_pairs(duplicates_con):
+    duplicates_con.execute("delete from fct_duplicate_ppa_pairs")
+    frame = qq.duplicate_pairs(duplicates_con)
+    assert frame.height == 0
+    assert "title_similarity" in frame.columns and "budget_b" in frame.columns

@@ -296,6 +296,13 @@ def build_alert_marts(con: duckdb.DuckDBPyConnection) -> None:
         "pi2_moa_variance decimal(9,6), pi2_moa_score varchar)"
     )
     con.executemany("insert into marts.fct_budget_credibility values (?, ?, ?, ?, ?)", CREDIBILITY_ROWS)
+    # no possible duplicates among the eight PPAs: the data-quality page says so
+    con.execute(
+        "create table marts.fct_duplicate_ppa_pairs (ppa_id_a bigint, ppa_id_b bigint, moa_id_a bigint, "
+        "moa_id_b bigint, title_a varchar, title_b varchar, sector varchar, shared_community_count integer, "
+        "same_municipality boolean, shared_municipality_id bigint, overlap_days integer, "
+        "title_similarity decimal(5,4), similarity_rank integer)"
+    )
 
 
 OBCMS_LOADED_AT = datetime(2025, 11, 20, 8, 0)

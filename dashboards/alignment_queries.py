@@ -1,0 +1,200 @@
+"""Questions the BDP alignment page asks the published warehouse: SQL on the alignment marts → polars frames.
+
+Reads ``marts.rpt_bdp_alignment_by_goal`` (budget by BDP goal × MOA × fiscal year, with the untagged bucket),
+``marts.fct_bdp_alignment`` (the BPDA score and its components per OBCMS PPA), ``marts.rpt_bdp_reviews`` (the
+reviews saved on the page, after a refresh), ``marts.dim_ppa`` (the PPAs, their MOA acronym and coverage) and
+``marts.dim_organization`` (the MOA acronym of a goal row).
+
+Global filters: fiscal year, MOA (by acronym, as the shell offers them), sector and area (through the PPA's
+coverage in dim_ppa) apply to every PPA-level question. ``rpt_bdp_alignment_by_goal`` has neither a sector nor
+PPA ids, so the budget by goal follows the fiscal year and the MOA only (the page says so). User input travels as
+bound parameters only.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from dashboards import sql
+from dashboards.filters import Filters
+
+SCORES_LIMIT = 100
+ALL_ROWS = 1_000_000
+UNTAGGED_GOAL = "untagged"  # goal_key of rpt_bdp_alignment_by_goal's untagged bucket
+
+# ------------------------------------------------------------------------------------- budget by goal
+_BY_GOAL_SQL = f"""
+with by_moa as (
+    select
+        goal.goal_key,
+        any_value(goal.goal_title) as goal_title,
+        bool_or(goal.is_untagged) as is_untagged,
+        org.acronym as moa_acronym,
+        any_value(org.name) as moa_name,
+        sum(goal.ppa_count)::bigint as ppa_count,
+        sum(goal.aligned_budget) as aligned_budget,
+    from rpt_bdp_alignment_by_goal as goal
+    left join dim_organization as org
+        on goal.moa_id = org.organization_id
+    where {sql.where(fiscal_year="goal.fiscal_year", moa="org.acronym", sector=None)}
+    group by goal.goal_key, org.acronym
+)
+select *, sum(aligned_budget) over (partition by goal_key) as goal_budget,
+from by_moa
+order by is_untagged, goal_budget desc, goal_key, aligned_budget desc, moa_acronym nulls last
+"""
+
+
+def budget_by_goal(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame:
+    """Approved budget aligned with each BDP goal, by MOA (summed over the selected fiscal years), the untagged
+    bucket last: ``goal_key``, ``goal_title``, ``is_untagged``, ``moa_acronym``, ``moa_name``, ``ppa_count``,
+    ``aligned_budget``, ``goal_budget`` (the goal's total over its MOAs). A multi-goal PPA counts in each of its
+    goals; the mart splits its budget among them, so the amounts add up to the selection's budget."""
+    return sql.frame(con, _BY_GOAL_SQL, filters)
+
+
+# --------------------------------------------------------------------------------------------- scores
+_SCORES_SQL = f"""
+select
+    score.ppa_id,
+    score.title,
+    ppa.moa_acronym,
+    ppa.moa_name,
+    score.sector,
+    score.fiscal_year,
+    score.budget_allocation,
+    score.outcome_indicators_points,
+    score.sdg_points,
+    score.moral_governance_points,
+    score.obc_share_points,
+    score.policy_points,
+    score.bpda_score,
+    score.bpda_remark,
+    score.bdp_goal_count,
+    score.bdp_goal_titles,
+    count(*) over ()::bigint as match_count,
+from fct_bdp_alignment as score
+inner join dim_ppa as ppa
+    on score.ppa_id = ppa.ppa_id
+where {sql.where(fiscal_year="score.fiscal_year", moa="ppa.moa_acronym", sector="score.sector", ppa_id="score.ppa_id")}
+order by score.bpda_score, score.budget_allocation desc nulls last, score.title, score.ppa_id
+limit $limit
+"""
+
+
+def scores(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = SCORES_LIMIT) -> pl.DataFrame:
+    """The BPDA score and its five components per OBCMS PPA, weakest first (then largest budget);
+    ``match_count`` counts every PPA of the selection."""
+    return sql.frame(con, _SCORES_SQL, filters, limit=limit)
+
+
+# ------------------------------------------------------------------------------------------- untagged
+_UNTAGGED_SQL = f"""
+select
+    ppa.ppa_id,
+    ppa.title,
+    ppa.moa_acronym,
+    ppa.moa_name,
+    ppa.sector,
+    ppa.fiscal_year,
+    ppa.budget_allocation,
+    ppa.ppa_source,
+    score.bpda_score,
+    score.bpda_remark,
+from dim_ppa as ppa
+left join fct_bdp_alignment as score
+    on ppa.ppa_id = score.ppa_id
+where coalesce(score.bdp_goal_count, 0) = 0
+  and {sql.where(fiscal_year="ppa.fiscal_year", moa="ppa.moa_acronym", sector="ppa.sector", ppa_id="ppa.ppa_id")}
+order by ppa.budget_allocation desc nulls last, ppa.title, ppa.ppa_id
+"""
+
+
+def untagged(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame:
+    """PPAs tagged to no BDP goal (every PPA of dim_ppa, as the untagged bucket of the budget by goal), largest
+    budget first; ``bpda_score`` is null for PPAs of the MOA files alone (not scored)."""
+    return sql.frame(con, _UNTAGGED_SQL, filters)
+
+
+# -------------------------------------------------------------------------------------------- choices
+_GOALS_SQL = """
+select goal_key as strategic_goal_id, any_value(goal_title) as goal_title,
+from rpt_bdp_alignment_by_goal
+where not is_untagged
+group by goal_key
+order by goal_title, strategic_goal_id
+"""
+
+_PPA_CHOICES_SQL = f"""
+select ppa.ppa_id, ppa.title, ppa.moa_acronym, ppa.fiscal_year, coalesce(score.bdp_goal_count, 0) as bdp_goal_count,
+from dim_ppa as ppa
+left join fct_bdp_alignment as score
+    on ppa.ppa_id = score.ppa_id
+where {sql.where(fiscal_year="ppa.fiscal_year", moa="ppa.moa_acronym", sector="ppa.sector", ppa_id="ppa.ppa_id")}
+order by ppa.title, ppa.fiscal_year, ppa.ppa_id
+"""
+
+_PPA_SQL = """
+select ppa_id, title, moa_acronym, fiscal_year from dim_ppa where ppa_id = $ppa_id
+"""
+
+
+def goals(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The BDP goals the warehouse knows (those with at least one PPA): ``strategic_goal_id``, ``goal_title``."""
+    return con.sql(_GOALS_SQL).pl()
+
+
+def ppa_choices(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame:
+    """The PPAs of the selection a reviewer can review, by title."""
+    return sql.frame(con, _PPA_CHOICES_SQL, filters)
+
+
+def ppa(con: duckdb.DuckDBPyConnection, ppa_id: str) -> pl.DataFrame:
+    """The PPA ``ppa_id`` (no row when the warehouse does not have it)."""
+    return con.sql(_PPA_SQL, params={"ppa_id": ppa_id}).pl()
+
+
+# -------------------------------------------------------------------------------------------- reviews
+_REVIEWS_SQL = f"""
+select
+    review_id,
+    created_at,
+    reviewer,
+    ppa_id,
+    ppa_title,
+    moa_acronym,
+    fiscal_year,
+    strategic_goal_id,
+    goal_title,
+    note,
+from rpt_bdp_reviews
+where {sql.where(fiscal_year="fiscal_year", moa="moa_acronym", sector="sector", ppa_id="ppa_id")}
+order by created_at desc, review_id desc
+"""
+
+_REVIEW_KEYS_SQL = "select review_id, created_at from rpt_bdp_reviews"
+
+_PPA_LABELS_SQL = f"""
+select ppa_id, title as ppa_title, moa_acronym, fiscal_year,
+from dim_ppa
+where list_contains($ppa_ids::varchar[], ppa_id)
+  and {sql.where(fiscal_year="fiscal_year", moa="moa_acronym", sector="sector", ppa_id="ppa_id")}
+"""
+
+
+def reviews(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame:
+    """The reviews in the warehouse (saved before the last refresh) on PPAs of the selection, newest first."""
+    return sql.frame(con, _REVIEWS_SQL, filters)
+
+
+def review_keys(con: duckdb.DuckDBPyConnection) -> set[tuple]:
+    """(id, saved at) of every review the warehouse has, whatever the filters: the state database's others are
+    pending a refresh. The time as well as the id, so a state database started afresh is not mistaken for the old
+    one."""
+    return {(review_id, created_at) for review_id, created_at in con.execute(_REVIEW_KEYS_SQL).fetchall()}
+
+
+def ppa_labels(con: duckdb.DuckDBPyConnection, filters: Filters, ppa_ids: list[str]) -> pl.DataFrame:
+    """Title, MOA and fiscal year of the PPAs ``ppa_ids`` that are in the selection."""
+    return sql.frame(con, _PPA_LABELS_SQL, filters, ppa_ids=list(ppa_ids))

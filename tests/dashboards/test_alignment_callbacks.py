@@ -1,0 +1,57 @@
+"""The BDP alignment page's callbacks on the hand-made alignment warehouse (no browser)."""
+
+from __future__ import annotations
+
+import pytest
+from dash.exceptions import PreventUpdate
+
+from dashboards.filters import Filters
+from dashboards.pages import alignment as page
+from tests.dashboards.test_alignment_queries import alignment_home
+from tests.dashboards.tiny_warehouse import text_of
+
+ALL_PPAS = Filters().to_store()
+FY_2025 = Filters(fiscal_years=(2025,)).to_store()
+
+
+@pytest.fixture
+def home(tmp_path):
+    return alignment_home(tmp_path)
+
+
+def test_callbacks_wait_for_the_shell(home):
+    for callback in (page.treemap, page.scores_table, page.untagged_table, page.form_options):
+        with pytest.raises(PreventUpdate):
+            callback(None, home)
+    with pytest.raises(PreventUpdate):
+        page.reviews_table(None, 0, home)
+    with pytest.raises(PreventUpdate):
+        page.save_review(0, "p1", "g1", "note", "Ana", 0, home)
+
+
+def test_sections(home):
+    caption, scores = page.scores_table(FY_2025, home)
+    assert caption == "Showing 3 PPAs"
+    assert "Legal aid" in text_of(scores) and "Clinics" not in text_of(scores)
+    summary, untagged = page.untagged_table(FY_2025, home)
+    assert summary == "2 untagged PPAs, approved budget ₱40.00"
+    assert "Seeds" in text_of(untagged) and "MOA PPA file" in text_of(untagged)
+    ppas, goals = page.form_options(FY_2025, home)
+    assert [p["value"] for p in ppas] == ["p1", "p5", "p2", "p4"]
+    assert goals == [{"label": "One", "value": "g1"}, {"label": "Two", "value": "g2"}]
+    assert [t.labels[0] for t in [page.treemap(ALL_PPAS, home).data[0]]] == ["One"]
+
+
+def test_saving_a_review_shows_it_as_pending(home):
+    alert, saved, note = page.save_review(1, "p5", None, "", "", 4, home)
+    assert "Not saved." in text_of(alert)
+    assert "Choose a BDP goal to tag the PPA to, or write a note (or both)." in text_of(alert)
+    assert "Enter your name as the reviewer." in text_of(alert)
+    assert (saved, note) == (page.dash.no_update, page.dash.no_update)
+
+    alert, saved, note = page.save_review(2, "p5", "g1", "Legal aid serves goal one", "Ana", 4, home)
+    assert "Review saved (pending refresh)" in text_of(alert)
+    assert (saved, note) == (5, "")
+    listed = page.reviews_table(FY_2025, saved, home)
+    (pending,) = [row for row in listed.children[1].children if row.className == "row-pending"]
+    assert "Ana Legal aid MOH 2025 One Legal aid serves goal one Pending refresh" in text_of(pending)

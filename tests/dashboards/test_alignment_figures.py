@@ -1,0 +1,249 @@
+"""The BDP alignment page's treemap, component bars and rows, from small hand-made frames."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import polars as pl
+import pytest
+
+from dashboards import alignment_figures as af
+from dashboards import theme
+
+
+def _by_goal(rows: list[tuple]) -> pl.DataFrame:
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            "goal_key": pl.String,
+            "goal_title": pl.String,
+            "is_untagged": pl.Boolean,
+            "moa_acronym": pl.String,
+            "moa_name": pl.String,
+            "ppa_count": pl.Int64,
+            "aligned_budget": pl.Decimal(18, 2),
+        },
+        orient="row",
+    )
+    return frame.with_columns(pl.col("aligned_budget").sum().over("goal_key").alias("goal_budget"))
+
+
+def test_treemap_goals_then_moas_untagged_grey_and_labelled():
+    frame = _by_goal(
+        [
+            ("g1", "One", False, "MPW", "Public Works", 1, Decimal("200.00")),
+            ("g1", "One", False, "MOH", "Health", 1, Decimal("50.00")),
+            ("untagged", "Untagged (no BDP goal)", True, None, None, 2, Decimal("90.50")),
+        ]
+    )
+    fig = af.goal_treemap(frame)
+    trace = fig.data[0]
+    assert list(trace.ids) == [
+        "goal:g1",
+        "goal:untagged",
+        "goal:g1/moa:MPW",
+        "goal:g1/moa:MOH",
+        "goal:untagged/moa:No MOA",
+    ]
+    assert list(trace.labels) == ["One", af.UNTAGGED_LABEL, "MPW", "MOH", af.NO_MOA]
+    assert list(trace.parents) == ["", "", "goal:g1", "goal:g1", "goal:untagged"]
+    assert list(trace.values) == [250.0, 90.5, 200.0, 50.0, 90.5]
+    assert trace.branchvalues == "total"
+    colours = list(trace.marker.colors)
+    assert colours[1] == colours[4] == theme.NEUTRAL  # untagged: grey, "not known"
+    assert colours[0] == colours[2] == colours[3] != theme.NEUTRAL
+    # hover text: exact pesos and the share of the selection
+    assert "₱250.00 (73.4% of the selection)" in trace.customdata[0][0]
+    assert "Approved budget: ₱90.50" in trace.customdata[4][0] and "PPAs: 2" in trace.customdata[4][0]
+    assert fig.layout.title.text == af.TREEMAP_TITLE
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [[], [("untagged", "Untagged (no BDP goal)", True, "MOH", "Health", 1, Decimal("0.00"))]],
+)
+def test_treemap_empty_states_say_why(rows):
+    fig = af.goal_treemap(_by_goal(rows))
+    assert len(fig.data) == 0
+    assert fig.layout.annotations[0].text == "No budget in this selection"
+
+
+@pytest.mark.parametrize(
+    ("points", "most", "shown", "fraction", "colour"),
+    [
+        (Decimal("25.00"), 25, "25", 1.0, theme.GOOD),
+        (Decimal("0.00"), 15, "0", 0.0, theme.NEUTRAL),
+        (Decimal("6.67"), 20, "6.67", 0.3335, theme.WARNING),
+        (Decimal("20.00"), 20, "20", 1.0, theme.GOOD),
+        (None, 20, "0", 0.0, theme.NEUTRAL),
+    ],
+)
+def test_component_bars(points, most, shown, fraction, colour):
+    bar = af.component_bar(points, most, "OBC share")
+    assert (bar.points, bar.colour) == (shown, colour)
+    assert bar.fraction == pytest.approx(fraction)
+    assert bar.title == f"OBC share: {shown} of {most}"
+
+
+def _scores(rows: list[dict]) -> pl.DataFrame:
+    base = {
+        "ppa_id": "p",
+        "title": "T",
+        "moa_acronym": "MOH",
+        "moa_name": "Health",
+        "sector": "social",
+        "fiscal_year": 2025,
+        "budget_allocation": Decimal("1234.5"),
+        "outcome_indicators_points": Decimal("25"),
+        "sdg_points": Decimal("0"),
+        "moral_governance_points": Decimal("20"),
+        "obc_share_points": Decimal("6.67"),
+        "policy_points": Decimal("0"),
+        "bpda_score": Decimal("51.67"),
+        "bpda_remark": "Moderate",
+        "bdp_goal_count": 1,
+        "bdp_goal_titles": "One",
+        "match_count": 3,
+    }
+    return pl.DataFrame([{**base, **r} for r in rows], infer_schema_length=None)
+
+
+def test_score_rows_colour_the_score_by_its_remark():
+    frame = _scores(
+        [
+            {"ppa_id": "a"},
+            {"ppa_id": "b", "bpda_score": Decimal("85"), "bpda_remark": "Strong BDP alignment"},
+            {
+                "ppa_id": "c",
+                "bpda_score": Decimal("10"),
+                "bpda_remark": "Needs alignment review",
+                "bdp_goal_count": 0,
+                "bdp_goal_titles": None,
+                "moa_acronym": None,
+                "fiscal_year": None,
+                "budget_allocation": None,
+            },
+        ]
+    )
+    a, b, c = af.score_rows(frame)
+    assert (a["budget"], a["score"], a["status"], a["badge"], a["goals"]) == (
+        "₱1,234.50",
+        "51.67",
+        "moderate",
+        "warning",
+        "BDP goals: One",
+    )
+    assert (a["obc_share_points"].points, a["obc_share_points"].colour) == ("6.67", theme.WARNING)
+    assert (a["outcome_indicators_points"].colour, a["sdg_points"].colour) == (theme.GOOD, theme.NEUTRAL)
+    assert (b["status"], b["badge"]) == ("strong", "success")
+    assert (c["status"], c["badge"], c["goals"], c["tagged"]) == (
+        "needs_review",
+        "danger",
+        "Tagged to no BDP goal",
+        False,
+    )
+    assert (c["moa"], c["fiscal_year"], c["budget"]) == ("—", "No FY", "—")
+    assert af.shown_of(frame) == "3 PPAs"
+    assert af.shown_of(frame.head(2)) == "the 2 lowest-scoring of 3 PPAs"
+    assert af.shown_of(frame.head(0)) == "no PPAs"
+
+
+def test_untagged_rows_and_summary():
+    frame = pl.DataFrame(
+        [
+            {
+                "ppa_id": "p3",
+                "title": "Clinics",
+                "moa_acronym": "MOH",
+                "moa_name": "Health",
+                "sector": "social",
+                "fiscal_year": 2024,
+                "budget_allocation": Decimal("50.00"),
+                "ppa_source": "obcms",
+                "bpda_score": Decimal("15.00"),
+                "bpda_remark": "Needs alignment review",
+            },
+            {
+                "ppa_id": "p4",
+                "title": "Seeds",
+                "moa_acronym": "MAFAR",
+                "moa_name": None,
+                "sector": None,
+                "fiscal_year": 2025,
+                "budget_allocation": Decimal("30.25"),
+                "ppa_source": "ppa_yaml",
+                "bpda_score": None,
+                "bpda_remark": None,
+            },
+        ],
+        infer_schema_length=None,
+    )
+    p3, p4 = af.untagged_rows(frame)
+    assert (p3["source"], p3["score"], p3["budget"]) == ("OBCMS", "15.00", "₱50.00")
+    assert (p4["source"], p4["score"], p4["sector"]) == ("MOA PPA file", "—", "Unspecified")
+    assert af.untagged_summary(frame) == "2 untagged PPAs, approved budget ₱80.25"
+    assert af.untagged_summary(frame.head(0)) == "Every PPA of the selection is tagged to a BDP goal."
+
+
+def test_review_rows_mark_the_pending_ones():
+    frame = pl.DataFrame(
+        [
+            {
+                "review_id": 3,
+                "status": "Pending refresh",
+                "created_at": datetime(2025, 11, 21, 1, 0),
+                "reviewer": "Cy",
+                "ppa_id": "p2",
+                "ppa_title": "Roads",
+                "moa_acronym": "MPW",
+                "fiscal_year": 2025,
+                "strategic_goal_id": "g1",
+                "goal_title": "One",
+                "note": None,
+            },
+            {
+                "review_id": 2,
+                "status": "In warehouse",
+                "created_at": datetime(2025, 11, 20, 9, 0),
+                "reviewer": "Ben",
+                "ppa_id": "p9",
+                "ppa_title": None,
+                "moa_acronym": None,
+                "fiscal_year": None,
+                "strategic_goal_id": "gone",
+                "goal_title": None,
+                "note": "Check",
+            },
+        ],
+        infer_schema_length=None,
+    )
+    pending, kept = af.review_rows(frame, "Pending refresh")
+    assert (pending["created"], pending["goal"], pending["note"], pending["row_class"]) == (
+        "21 Nov 2025, 09:00 PHT",
+        "One",
+        "—",
+        af.PENDING_ROW,
+    )
+    assert (kept["ppa"], kept["goal"], kept["row_class"]) == ("p9", "(goal no longer in OBCMS)", "")
+
+
+def test_form_options():
+    ppas = pl.DataFrame(
+        [
+            {
+                "ppa_id": "p1",
+                "title": "Feeding program",
+                "moa_acronym": "MOH",
+                "fiscal_year": 2025,
+                "bdp_goal_count": 2,
+            },
+            {"ppa_id": "p4", "title": "Seeds", "moa_acronym": None, "fiscal_year": None, "bdp_goal_count": 0},
+        ]
+    )
+    assert af.ppa_options(ppas) == [
+        {"label": "Feeding program · MOH · 2025", "value": "p1"},
+        {"label": "Seeds · No MOA · No FY · untagged", "value": "p4"},
+    ]
+    goals = pl.DataFrame({"strategic_goal_id": ["g1"], "goal_title": ["One"]})
+    assert af.goal_options(goals) == [{"label": "One", "value": "g1"}]

@@ -1,0 +1,230 @@
+"""The BDP alignment queries on a small hand-made warehouse; every expectation is computed by hand below.
+
+PPAs (dim_ppa): p1 Feeding program, MOH, social, 2025, 100.00, province 72 (region 9); p2 Roads, MPW,
+infrastructure, 2025, 200.00, region 9; p3 Clinics, MOH, social, 2024, 50.00, province 80 (region 10); p4 Seeds,
+MAFAR, no sector, 2025, 30.00, from a MOA file (not scored), no area; p5 Legal aid, MOH, governance, 2025, 10.00,
+province 72. Goals: p1 on g1 and g2 (50.00 each), p2 on g1; p3, p4, p5 untagged.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboards import alignment_queries as aq
+from dashboards.filters import Filters
+from ingest.home import Home
+from ingest.warehouse import publish, read_only
+
+HOSTILE = "x' OR 1=1 --"
+
+_TABLES = """
+create schema marts;
+create table marts.dim_ppa as select * from (values
+    ('p1', 'Feeding program', 'MOH', 'Ministry of Health', 'social', 2025, 100.00::decimal(14,2), 'obcms', 9, 72),
+    ('p2', 'Roads', 'MPW', 'Ministry of Public Works', 'infrastructure', 2025, 200.00::decimal(14,2), 'obcms', 9,
+        null),
+    ('p3', 'Clinics', 'MOH', 'Ministry of Health', 'social', 2024, 50.00::decimal(14,2), 'obcms', 10, 80),
+    ('p4', 'Seeds', 'MAFAR', 'Ministry of Agriculture', null, 2025, 30.00::decimal(14,2), 'ppa_yaml', null, null),
+    ('p5', 'Legal aid', 'MOH', 'Ministry of Health', 'governance', 2025, 10.00::decimal(14,2), 'obcms', 9, 72)
+) as t(ppa_id, title, moa_acronym, moa_name, sector, fiscal_year, budget_allocation, ppa_source,
+       coverage_region_id, coverage_province_id);
+create table marts.dim_organization as select * from (values
+    ('o-moh', 'MOH', 'Ministry of Health'),
+    ('o-mpw', 'MPW', 'Ministry of Public Works'),
+    ('o-mafar', 'MAFAR', 'Ministry of Agriculture')
+) as t(organization_id, acronym, name);
+create table marts.fct_bdp_alignment as select * from (values
+    ('p1', 'Feeding program', 2025, 'social', 100.00::decimal(14,2), 25.00, 15.00, 20.00, 20.00, 20.00, 100.00,
+        'Strong BDP alignment', 2, 'One; Two'),
+    ('p2', 'Roads', 2025, 'infrastructure', 200.00::decimal(14,2), 25.00, 0.00, 0.00, 6.67, 20.00, 51.67,
+        'Moderate', 1, 'One'),
+    ('p3', 'Clinics', 2024, 'social', 50.00::decimal(14,2), 0.00, 15.00, 0.00, 0.00, 0.00, 15.00,
+        'Needs alignment review', 0, null),
+    ('p5', 'Legal aid', 2025, 'governance', 10.00::decimal(14,2), 0.00, 0.00, 20.00, 0.00, 20.00, 40.00,
+        'Moderate', 0, null)
+) as t(ppa_id, title, fiscal_year, sector, budget_allocation, outcome_indicators_points, sdg_points,
+       moral_governance_points, obc_share_points, policy_points, bpda_score, bpda_remark, bdp_goal_count,
+       bdp_goal_titles);
+create table marts.rpt_bdp_alignment_by_goal as select * from (values
+    ('g1', 'One', false, 'o-moh', 2025, 1, 50.00::decimal(18,2)),
+    ('g2', 'Two', false, 'o-moh', 2025, 1, 50.00::decimal(18,2)),
+    ('g1', 'One', false, 'o-mpw', 2025, 1, 200.00::decimal(18,2)),
+    ('untagged', 'Untagged (no BDP goal)', true, 'o-moh', 2024, 1, 50.00::decimal(18,2)),
+    ('untagged', 'Untagged (no BDP goal)', true, 'o-mafar', 2025, 1, 30.00::decimal(18,2)),
+    ('untagged', 'Untagged (no BDP goal)', true, 'o-moh', 2025, 1, 10.00::decimal(18,2))
+) as t(goal_key, goal_title, is_untagged, moa_id, fiscal_year, ppa_count, aligned_budget);
+create table marts.rpt_bdp_reviews as select * from (values
+    (1::bigint, 'p1', 'Feeding program', 'MOH', 'social', 2025, 'g1', 'One', 'Fits goal one', 'Ana',
+        timestamp '2025-11-20 08:00:00'),
+    (2::bigint, 'p3', 'Clinics', 'MOH', 'social', 2024, null, null, 'Check the OBC share', 'Ben',
+        timestamp '2025-11-20 09:00:00')
+) as t(review_id, ppa_id, ppa_title, moa_acronym, sector, fiscal_year, strategic_goal_id, goal_title, note,
+       reviewer, created_at);
+"""
+
+
+def build_alignment_warehouse(path: Path) -> Path:
+    with duckdb.connect(str(path)) as con:
+        con.execute(_TABLES)
+    return path
+
+
+def alignment_home(root: Path) -> Home:
+    """A home with the hand-made alignment warehouse published (and its own, empty, state database)."""
+    home = Home(root / "home").ensure()
+    publish(home, build_alignment_warehouse(root / "alignment.duckdb"))
+    return home
+
+
+@pytest.fixture
+def con(tmp_path: Path):
+    with read_only(alignment_home(tmp_path)) as connection:
+        yield connection
+
+
+def _by_goal(frame) -> list[tuple]:
+    return frame.select("goal_key", "moa_acronym", "aligned_budget").rows()
+
+
+def test_budget_by_goal_largest_goal_first_untagged_last(con):
+    frame = aq.budget_by_goal(con, Filters())
+    assert _by_goal(frame) == [
+        ("g1", "MPW", Decimal("200.00")),
+        ("g1", "MOH", Decimal("50.00")),
+        ("g2", "MOH", Decimal("50.00")),
+        ("untagged", "MOH", Decimal("60.00")),  # 2024 and 2025 summed
+        ("untagged", "MAFAR", Decimal("30.00")),
+    ]
+    assert frame["goal_budget"].to_list() == [Decimal("250.00")] * 2 + [Decimal("50.00")] + [Decimal("90.00")] * 2
+    assert frame["is_untagged"].to_list() == [False, False, False, True, True]
+    # the blocks add up to every PPA's budget
+    assert sum(frame["aligned_budget"].to_list()) == Decimal("390.00")
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (
+            Filters(fiscal_years=(2025,)),
+            [
+                ("g1", "MPW", Decimal("200.00")),
+                ("g1", "MOH", Decimal("50.00")),
+                ("g2", "MOH", Decimal("50.00")),
+                ("untagged", "MAFAR", Decimal("30.00")),
+                ("untagged", "MOH", Decimal("10.00")),
+            ],
+        ),
+        (
+            Filters(moas=("MOH",)),
+            [("g1", "MOH", Decimal("50.00")), ("g2", "MOH", Decimal("50.00")), ("untagged", "MOH", Decimal("60.00"))],
+        ),
+        # the mart has no sector and no PPA ids: sector and area do not narrow it (the page says so)
+        (Filters(sectors=("social",), areas=("region:10",)), None),
+        (Filters(moas=(HOSTILE,)), []),
+        (Filters(fiscal_years=(1999,)), []),
+    ],
+)
+def test_budget_by_goal_filters(con, filters, expected):
+    frame = aq.budget_by_goal(con, filters)
+    if expected is None:
+        assert _by_goal(frame) == _by_goal(aq.budget_by_goal(con, Filters()))
+    else:
+        assert _by_goal(frame) == expected
+
+
+def test_scores_weakest_first_with_every_component(con):
+    frame = aq.scores(con, Filters())
+    assert frame["ppa_id"].to_list() == ["p3", "p5", "p2", "p1"]
+    assert frame["match_count"].to_list() == [4] * 4
+    p2 = frame.row(2, named=True)
+    assert (p2["moa_acronym"], p2["obc_share_points"], p2["bpda_score"], p2["bpda_remark"]) == (
+        "MPW",
+        Decimal("6.67"),
+        Decimal("51.67"),
+        "Moderate",
+    )
+    limited = aq.scores(con, Filters(), limit=2)
+    assert limited["ppa_id"].to_list() == ["p3", "p5"]
+    assert limited["match_count"].to_list() == [4, 4]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (Filters(fiscal_years=(2025,)), ["p5", "p2", "p1"]),
+        (Filters(moas=("MOH",)), ["p3", "p5", "p1"]),
+        (Filters(sectors=("social",)), ["p3", "p1"]),
+        (Filters(areas=("province:72",)), ["p5", "p1"]),
+        (Filters(areas=("region:10",)), ["p3"]),
+        (Filters(sectors=(HOSTILE,)), []),
+        (Filters(moas=("MAFAR",)), []),  # p4 comes from a MOA file: not scored
+    ],
+)
+def test_scores_filters(con, filters, expected):
+    assert aq.scores(con, filters)["ppa_id"].to_list() == expected
+
+
+def test_untagged_every_ppa_without_a_goal(con):
+    frame = aq.untagged(con, Filters())
+    assert frame.select("ppa_id", "budget_allocation", "ppa_source", "bpda_score").rows() == [
+        ("p3", Decimal("50.00"), "obcms", Decimal("15.00")),
+        ("p4", Decimal("30.00"), "ppa_yaml", None),
+        ("p5", Decimal("10.00"), "obcms", Decimal("40.00")),
+    ]
+    assert aq.untagged(con, Filters(fiscal_years=(2025,)))["ppa_id"].to_list() == ["p4", "p5"]
+    assert aq.untagged(con, Filters(sectors=("unspecified",)))["ppa_id"].to_list() == ["p4"]
+    assert aq.untagged(con, Filters(areas=("province:72",)))["ppa_id"].to_list() == ["p5"]
+    assert aq.untagged(con, Filters(moas=("MPW",))).height == 0
+    assert aq.untagged(con, Filters(moas=(HOSTILE,))).height == 0
+
+
+def test_untagged_budget_matches_the_untagged_bucket(con):
+    for filters in (Filters(), Filters(fiscal_years=(2025,)), Filters(moas=("MOH",))):
+        bucket = aq.budget_by_goal(con, filters).filter(is_untagged=True)["aligned_budget"].sum()
+        assert aq.untagged(con, filters)["budget_allocation"].sum() == bucket
+
+
+def test_choices(con):
+    assert aq.goals(con).rows() == [("g1", "One"), ("g2", "Two")]
+    choices = aq.ppa_choices(con, Filters(fiscal_years=(2025,)))
+    assert choices.select("title", "bdp_goal_count").rows() == [
+        ("Feeding program", 2),
+        ("Legal aid", 0),
+        ("Roads", 1),
+        ("Seeds", 0),
+    ]
+    assert aq.ppa(con, "p2")["title"].to_list() == ["Roads"]
+    assert aq.ppa(con, HOSTILE).height == 0
+    assert aq.ppa(con, "p%").height == 0
+
+
+def test_reviews_and_labels(con):
+    assert aq.reviews(con, Filters())["review_id"].to_list() == [2, 1]
+    assert aq.reviews(con, Filters(fiscal_years=(2025,)))["review_id"].to_list() == [1]
+    assert aq.reviews(con, Filters(sectors=("social",), areas=("region:10",)))["review_id"].to_list() == [2]
+    assert aq.reviews(con, Filters(moas=(HOSTILE,))).height == 0
+    assert aq.review_keys(con) == {(1, datetime(2025, 11, 20, 8, 0)), (2, datetime(2025, 11, 20, 9, 0))}
+    labels = aq.ppa_labels(con, Filters(fiscal_years=(2025,)), ["p2", "p3", HOSTILE])
+    assert labels.select("ppa_id", "ppa_title", "moa_acronym").rows() == [("p2", "Roads", "MPW")]
+
+
+def test_empty_marts(tmp_path):
+    home = alignment_home(tmp_path)
+    with duckdb.connect(str(tmp_path / "alignment.duckdb")) as writer:
+        for table in ("fct_bdp_alignment", "rpt_bdp_alignment_by_goal", "rpt_bdp_reviews", "dim_ppa"):
+            writer.execute(f"delete from marts.{table}")
+    with read_only(home) as con:
+        assert aq.budget_by_goal(con, Filters()).height == 0
+        assert aq.scores(con, Filters()).height == 0
+        assert aq.untagged(con, Filters()).height == 0
+        assert aq.goals(con).height == 0
+        assert aq.reviews(con, Filters()).height == 0
+
+
+def test_created_at_is_a_timestamp(con):
+    assert aq.reviews(con, Filters())["created_at"].to_list()[0] == datetime(2025, 11, 20, 9, 0)

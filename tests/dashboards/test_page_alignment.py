@@ -1,0 +1,124 @@
+"""The BDP alignment page in a headless Chromium over the demo warehouse: filters, tagging a PPA, exports.
+
+The page writes reviews to its home's state database, so it is served here from a copy of ``demo_home`` (the shared
+warehouse stays untouched for the other tests).
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from dashboards import alignment_queries as aq
+from dashboards.filters import Filters
+from ingest.home import Home
+from ingest.warehouse import publish, published_path, read_only
+from tests.browser import choose, download, open_page, screenshot, severe_console_entries, text, wait
+
+pytestmark = pytest.mark.browser
+
+NOTE = "Serves the goal's access targets; ask MOA to tag it in OBCMS."
+
+
+@pytest.fixture(scope="module")
+def alignment_home(demo_home: Home, tmp_path_factory: pytest.TempPathFactory) -> Home:
+    """A home publishing a copy of the demo warehouse, with a state database of its own."""
+    root = tmp_path_factory.mktemp("alignment-page")
+    home = Home(root / "home").ensure()
+    copy = root / "warehouse.duckdb"
+    shutil.copyfile(published_path(demo_home), copy)
+    publish(home, copy)
+    return home
+
+
+@pytest.fixture(scope="module")
+def alignment_url(alignment_home: Home) -> Iterator[str]:
+    from dashboards.app import create_app
+    from tests.browser import serving
+
+    with serving(create_app(alignment_home)) as url:
+        yield url
+
+
+def _rows(driver, section: str) -> int:
+    return driver.execute_script(f"return document.querySelectorAll('#{section} tbody tr').length;")
+
+
+def test_alignment_page(alignment_url, alignment_home, page_browser):
+    driver = page_browser
+    with read_only(alignment_home) as con:
+        everything = aq.scores(con, Filters(), limit=aq.ALL_ROWS)
+        fy = Filters(fiscal_years=(2025,))
+        scored_2025 = aq.scores(con, fy, limit=aq.ALL_ROWS)
+        untagged_2025 = aq.untagged(con, fy)
+        by_goal_2025 = aq.budget_by_goal(con, fy)
+    assert everything.height > scored_2025.height > 0 and untagged_2025.height > 0
+
+    open_page(driver, alignment_url + "/alignment")
+    wait(driver).until(lambda d: _rows(d, "align-scores") == min(everything.height, aq.SCORES_LIMIT))
+    assert text(driver, "#align-scores-caption") == f"Showing {everything.height} PPAs"
+    wait(driver).until(lambda d: "Untagged (no BDP goal)" in (text(d, "#align-treemap") or ""))
+
+    # a global filter narrows every section
+    choose(driver, "shell-fiscal-year", "2025")
+    wait(driver).until(lambda d: text(d, "#align-scores-caption") == f"Showing {scored_2025.height} PPAs")
+    wait(driver).until(lambda d: _rows(d, "align-untagged") == untagged_2025.height)
+
+    # saving with nothing filled in says what is missing, and saves nothing
+    driver.find_element(By.ID, "align-review-save").click()
+    wait(driver).until(lambda d: "Not saved." in (text(d, "#align-review-feedback") or ""))
+    feedback = text(driver, "#align-review-feedback")
+    assert "Choose the PPA you are reviewing." in feedback and "Enter your name as the reviewer." in feedback
+    assert "Choose a BDP goal to tag the PPA to, or write a note (or both)." in feedback
+
+    # "Review" on the first untagged PPA chooses it in the form; tag it to a goal with a note
+    ppa = untagged_2025.row(0, named=True)
+    driver.find_element(By.CSS_SELECTOR, "#align-untagged tbody tr:first-child .align-pick").click()
+    wait(driver).until(lambda d: ppa["title"] in (text(d, "#align-review-ppa") or ""))
+    goal = by_goal_2025.filter(is_untagged=False).row(0, named=True)
+    choose(driver, "align-review-goal", goal["goal_title"])
+    driver.find_element(By.ID, "align-review-note").send_keys(NOTE)
+    driver.find_element(By.ID, "align-review-reviewer").send_keys("Ana Reviewer")
+    driver.find_element(By.ID, "align-review-save").click()
+    wait(driver).until(lambda d: "Review saved (pending refresh)" in (text(d, "#align-review-feedback") or ""))
+    wait(driver).until(lambda d: NOTE in (text(d, "#align-reviews") or ""))
+    row = text(driver, "#align-reviews tbody tr.row-pending")
+    assert row is not None and "Pending refresh" in row and ppa["title"] in row and goal["goal_title"] in row
+    assert "Ana Reviewer" in row
+    assert driver.find_element(By.ID, "align-review-note").get_attribute("value") == ""  # ready for the next one
+    screenshot(driver, "alignment")
+
+    # CSV: the score components of every PPA of the selection
+    csv_file = download(driver, "align-export-csv", ".csv")
+    assert csv_file.name == "oobc-alignment-2025.csv"
+    rows = list(csv.DictReader(csv_file.read_text(encoding="utf-8-sig").splitlines()))
+    assert len(rows) == scored_2025.height
+    assert {r["fiscal_year"] for r in rows} == {"2025"}
+    assert sum(Decimal(r["bpda_score"]) for r in rows) == sum(scored_2025["bpda_score"].to_list())
+    for column in ("outcome_indicators_points", "sdg_points", "moral_governance_points", "obc_share_points"):
+        assert column in rows[0]
+
+    # XLSX: every section, the pending review marked
+    from openpyxl import load_workbook
+
+    book = load_workbook(download(driver, "align-export-xlsx", ".xlsx"), read_only=True)
+    assert book.sheetnames == ["About", "Alignment per PPA", "Budget by goal", "Untagged PPAs", "Reviews"]
+    goals = list(book["Budget by goal"].iter_rows(values_only=True))
+    column = goals[0].index("aligned_budget")
+    assert round(sum(Decimal(str(r[column])) for r in goals[1:]), 2) == sum(by_goal_2025["aligned_budget"].to_list())
+    assert len(list(book["Untagged PPAs"].iter_rows(values_only=True))) == untagged_2025.height + 1
+    reviews = list(book["Reviews"].iter_rows(values_only=True))
+    header = reviews[0]
+    (saved,) = [dict(zip(header, r, strict=True)) for r in reviews[1:]]
+    assert (saved["status"], saved["ppa_id"], saved["note"], saved["goal_title"]) == (
+        "Pending refresh",
+        ppa["ppa_id"],
+        NOTE,
+        goal["goal_title"],
+    )
+    assert severe_console_entries(driver) == []
