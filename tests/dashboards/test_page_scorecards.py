@@ -1,0 +1,111 @@
+"""The scorecard page in headless Chromium over the demo warehouse: the fiscal-year filter, the PPA/MOA toggle, the
+signal colours and both exports, checked against the warehouse."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from selenium.webdriver.common.by import By
+
+from dashboards import scorecard_queries as sq
+from ingest.warehouse import read_only
+from tests.browser import choose, count, download, open_page, screenshot, severe_console_entries, text, wait
+
+pytestmark = pytest.mark.browser
+
+
+def svg_text(driver, css: str) -> str:
+    """The text of an SVG element (a plotly title): SVG has no innerText."""
+    return driver.execute_script(
+        "const el = document.querySelector(arguments[0]); return el ? el.textContent.trim() : '';", css
+    )
+
+
+ROWS = "#scorecards-table tbody tr"
+
+
+def _warehouse(demo_home, year: int) -> dict:
+    with read_only(demo_home) as con:
+        ppas_all = con.sql("select count(*) from fct_performance_scorecard").fetchall()[0][0]
+        ppas, budget = con.sql(
+            "select count(*), coalesce(sum(budget_allocation), 0) from fct_performance_scorecard "
+            "where fiscal_year = $y",
+            params={"y": year},
+        ).fetchall()[0]
+        moas, moa_budget, bad = con.sql(
+            "select count(*), coalesce(sum(budget_allocation), 0), "
+            "count(*) filter (where schedule_performance_index < 0.9) "
+            "+ count(*) filter (where cost_performance_index < 0.9) "
+            "from rpt_performance_scorecard_by_moa where fiscal_year = $y",
+            params={"y": year},
+        ).fetchall()[0]
+        ppa_bad = con.sql(
+            "select count(*) filter (where schedule_performance_index < 0.9) "
+            "+ count(*) filter (where cost_performance_index < 0.9) from fct_performance_scorecard "
+            "where fiscal_year = $y",
+            params={"y": year},
+        ).fetchall()[0][0]
+    return {
+        "ppas_all": ppas_all,
+        "ppas": ppas,
+        "budget": budget,
+        "moas": moas,
+        "moa_budget": moa_budget,
+        "moa_bad": bad,
+        "ppa_bad": ppa_bad,
+    }
+
+
+def test_the_scorecard_page(demo_url, demo_home, page_browser):
+    driver = page_browser
+    expected = _warehouse(demo_home, 2025)
+    assert expected["ppas"] and expected["moas"], "the demo warehouse should have 2025 scorecards"
+
+    open_page(driver, demo_url + "/scorecards")
+    wait(driver).until(
+        lambda d: count(d, ROWS) == min(expected["ppas_all"], sq.PPA_LIMIT), message="PPA rows never showed"
+    )
+    assert "no source holds indicator actuals" in text(driver, "#scorecards-attainment-note")
+    assert "Not used" not in text(driver, "#scorecards-filter-note")
+
+    # a global filter: the fiscal year
+    choose(driver, "shell-fiscal-year", "2025")
+    wait(driver).until(
+        lambda d: count(d, ROWS) == min(expected["ppas"], sq.PPA_LIMIT),
+        message="the FY filter never narrowed the table",
+    )
+    if expected["ppas"] <= sq.PPA_LIMIT:
+        wait(driver).until(lambda d: count(d, "#scorecards-table td.cell-bad") == expected["ppa_bad"])
+    assert text(driver, f"{ROWS} td[data-col='attainment']") == "—"
+    screenshot(driver, "scorecards")
+
+    # the main interaction: the MOA view
+    driver.find_element(By.XPATH, "//label[normalize-space()='Per MOA and year']").click()
+    wait(driver).until(
+        lambda d: count(d, "#scorecards-table td[data-col='ppas']") == min(expected["moas"], sq.MOA_LIMIT),
+        message="the MOA view never showed",
+    )
+    if expected["moas"] <= sq.MOA_LIMIT:
+        assert count(driver, "#scorecards-table td.cell-bad") == expected["moa_bad"]
+    assert "Not used: sector, area" in text(driver, "#scorecards-filter-note")
+    wait(driver).until(lambda d: "by MOA and year" in svg_text(d, "#scorecards-quadrant .gtitle"))
+    screenshot(driver, "scorecards-moa")
+
+    csv_file = download(driver, "scorecards-export-csv", ".csv")
+    assert csv_file.name == "oobc-scorecards-2025.csv"
+    rows = list(csv.DictReader(csv_file.read_text(encoding="utf-8-sig").splitlines()))
+    assert len(rows) == expected["moas"] and {r["fiscal_year"] for r in rows} == {"2025"}
+    assert sum(Decimal(r["budget_allocation"]) for r in rows) == expected["moa_budget"]
+
+    xlsx_file = download(driver, "scorecards-export-xlsx", ".xlsx")
+    book = load_workbook(xlsx_file, read_only=True)
+    assert book.sheetnames == ["About", "MOA scorecard", "PPA scorecard"]
+    ppa_sheet = list(book["PPA scorecard"].iter_rows(values_only=True))
+    header, body = ppa_sheet[0], ppa_sheet[1:]
+    assert len(body) == expected["ppas"]
+    budget = sum(Decimal(str(r[header.index("budget_allocation")] or 0)) for r in body)
+    assert budget == expected["budget"]
+    assert severe_console_entries(driver) == []

@@ -1,0 +1,212 @@
+"""The scorecard page's rows and charts on small frames: signal thresholds, tie marks, empty states, scales."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import polars as pl
+import pytest
+
+from dashboards import scorecard_figures as sf
+from dashboards import theme
+
+D = Decimal
+
+
+def _ppas(rows: list[dict]) -> pl.DataFrame:
+    base = {
+        "ppa_id": "p",
+        "title": "A PPA",
+        "fiscal_year": 2025,
+        "moa_acronym": "MOH",
+        "moa_name": "Ministry of Health",
+        "sector": "social",
+        "budget_allocation": D("1000.00"),
+        "progress": 50,
+        "indicator_count": 3,
+        "parsed_target_count": 2,
+        "indicator_attainment_rate": None,
+        "outcome_achievement_rate": None,
+        "attainment_null_reason": "no_actuals_in_any_source",
+        "beneficiary_count": 4,
+        "beneficiary_count_source": "beneficiary_individuals_total",
+        "cost_per_beneficiary": D("250.00"),
+        "cost_effectiveness_rank": 1,
+        "cost_effectiveness_rank_tied": False,
+        "rank_group_size": 3,
+        "has_work_items": True,
+        "planned_value": D("100.00"),
+        "earned_value": D("90.00"),
+        "actual_cost": D("80.00"),
+        "schedule_performance_index": D("0.9000"),
+        "cost_performance_index": D("1.1250"),
+    }
+    schema = {
+        "budget_allocation": pl.Decimal(14, 2),
+        "cost_per_beneficiary": pl.Decimal(14, 2),
+        "planned_value": pl.Decimal(18, 2),
+        "earned_value": pl.Decimal(18, 2),
+        "actual_cost": pl.Decimal(18, 2),
+        "schedule_performance_index": pl.Decimal(12, 4),
+        "cost_performance_index": pl.Decimal(12, 4),
+        "indicator_attainment_rate": pl.Decimal(9, 4),
+        "outcome_achievement_rate": pl.Decimal(9, 4),
+        "sector": pl.String,
+        "progress": pl.Int64,
+    }
+    return pl.DataFrame([{**base, **r} for r in rows], schema_overrides=schema)
+
+
+@pytest.mark.parametrize(
+    ("value", "signal"),
+    [
+        (D("0.8999"), "bad"),
+        (D("0.9"), "warning"),
+        (D("0.9999"), "warning"),
+        (D("1.0"), "good"),
+        (1.7, "good"),
+        (D("0"), "bad"),
+        (None, None),
+    ],
+)
+def test_index_thresholds(value, signal):
+    assert sf.index_signal(value) == signal
+
+
+def test_the_worse_signal_wins_in_the_quadrant():
+    assert sf.quadrant_signal(D("1.2"), D("0.5")) == "bad"
+    assert sf.quadrant_signal(D("0.95"), D("1.2")) == "warning"
+    assert sf.quadrant_signal(D("1.2"), None) == "good"
+    assert sf.quadrant_signal(None, None) is None
+
+
+def test_rank_text_marks_ties():
+    assert sf.rank_text(1, True, 5) == "1= of 5"
+    assert sf.rank_text(3, False, 5) == "3 of 5"
+    assert sf.rank_text(None, None, 0) == "—"
+
+
+def test_ppa_rows_show_attainment_as_a_dash_and_colour_spi_and_cpi():
+    frame = _ppas(
+        [
+            {},
+            {"ppa_id": "q", "schedule_performance_index": D("0.5"), "cost_performance_index": None, "rank_group_size": 3,
+             "cost_effectiveness_rank_tied": True, "beneficiary_count_source": "total_slots"},
+        ]
+    )  # fmt: skip
+    first, second = sf.ppa_rows(frame)
+    assert first["attainment"] == first["outcome"] == "—"
+    assert "no source holds indicator actuals" in first["attainment_detail"]
+    assert first["cost_per_beneficiary"] == "₱250.00" and first["budget"] == "₱1,000.00"
+    assert (first["spi"], first["cpi"]) == ("0.90", "1.13")
+    assert first["cell_classes"] == {"spi": "cell-warning", "cpi": "cell-good"}
+    assert first["rank"] == "1 of 3"
+    assert second["cell_classes"] == {"spi": "cell-bad"} and second["cpi"] == "—"
+    assert second["rank"] == "1= of 3" and second["rank_detail"].startswith("Tied")
+    assert second["beneficiary_detail"].startswith("planned slots")
+
+
+def test_moa_rows():
+    frame = pl.DataFrame(
+        {
+            "moa_id": ["m", "n"],
+            "moa_acronym": ["MOH", None],
+            "moa_name": ["Ministry of Health", None],
+            "fiscal_year": [2025, 2025],
+            "ppa_count": [2, 1],
+            "budget_allocation": [D("200.00"), D("0.00")],
+            "beneficiary_count": [3, 0],
+            "cost_per_beneficiary": [D("50.00"), None],
+            "planned_value": [D("10"), D("0")],
+            "earned_value": [D("5"), D("0")],
+            "actual_cost": [D("4"), D("0")],
+            "schedule_performance_index": [D("0.5"), None],
+            "cost_performance_index": [D("1.25"), None],
+            "budget_allocation_prev_year": [D("100.00"), None],
+            "budget_allocation_yoy_change": [D("100.00"), None],
+            "budget_allocation_yoy_pct": [D("100.00"), None],
+            "cost_per_beneficiary_prev_year": [D("50.00"), None],
+        }
+    )
+    first, second = sf.moa_rows(frame)
+    assert first["budget_yoy"] == "+100.0%" and first["budget_prev"] == "Previous year: ₱100.00"
+    assert first["cell_classes"] == {"spi": "cell-bad", "cpi": "cell-good"}
+    assert first["attainment"] == "—"
+    assert second["moa"] == "n" and second["budget_yoy"] == "—" and second["cell_classes"] == {}
+
+
+def test_the_attainment_note_names_the_reason_once():
+    reasons = pl.DataFrame({"attainment_null_reason": ["no_actuals_in_any_source"], "ppa_count": [38]})
+    note = sf.attainment_note(reasons)
+    assert note.startswith("Indicator attainment and outcome achievement read —")
+    assert "no source holds indicator actuals" in note and "(38 PPAs)" in note
+    assert sf.attainment_note(reasons.clear()) is None
+
+
+def test_the_scatter_colours_by_sector_sizes_by_budget_and_hovers_exact_pesos():
+    frame = _ppas(
+        [
+            {"ppa_id": "a", "budget_allocation": D("4000000.00"), "cost_per_beneficiary": D("1000.00")},
+            {"ppa_id": "b", "budget_allocation": D("1000000.00"), "cost_per_beneficiary": D("1234.56"),
+             "sector": "economic"},
+            {"ppa_id": "c", "cost_per_beneficiary": None},
+        ]
+    )  # fmt: skip
+    fig = sf.cost_results_scatter(frame)
+    names = [t.name for t in fig.data]
+    assert names == ["Economic", "Social"]
+    economic, social = fig.data
+    assert economic.marker.color == sf.SECTOR_COLOURS["economic"] != social.marker.color
+    assert social.marker.size[0] == pytest.approx(40) and economic.marker.size[0] == pytest.approx(24)
+    assert economic.customdata[0][2] == "₱1,234.56" and economic.customdata[0][3] == "₱1,000,000.00"
+    assert fig.layout.xaxis.type == "linear"
+    assert "; 1 without a cost per beneficiary" in fig.layout.title.text
+    assert "progress" in fig.layout.yaxis.title.text.lower()
+
+
+def test_the_scatter_uses_a_log_axis_when_costs_spread_widely():
+    frame = _ppas([{"cost_per_beneficiary": D("10.00")}, {"ppa_id": "b", "cost_per_beneficiary": D("500.00")}])
+    fig = sf.cost_results_scatter(frame)
+    assert fig.layout.xaxis.type == "log" and "log scale" in fig.layout.xaxis.title.text
+
+
+def test_the_scatter_says_why_it_is_empty():
+    fig = sf.cost_results_scatter(_ppas([{"cost_per_beneficiary": None}]))
+    assert fig.data == () and "No PPA in the selection has a beneficiary count" in fig.layout.annotations[0].text
+
+
+def test_the_quadrant_chart_colours_dots_and_labels_the_quadrants():
+    frame = _ppas(
+        [
+            {"ppa_id": "a", "schedule_performance_index": D("1.1"), "cost_performance_index": D("1.2")},
+            {"ppa_id": "b", "schedule_performance_index": D("0.95"), "cost_performance_index": D("1.0")},
+            {"ppa_id": "c", "schedule_performance_index": D("0.5"), "cost_performance_index": D("1.3")},
+            {"ppa_id": "d", "schedule_performance_index": None},
+        ]
+    )
+    fig = sf.quadrant_chart(frame, "ppa")
+    (dots,) = fig.data
+    assert list(dots.marker.color) == [theme.GOOD, theme.WARNING, theme.BAD]
+    labels = {a.text for a in fig.layout.annotations}
+    assert {"Behind schedule · over cost", "Ahead of schedule · under cost"} <= labels
+    assert "1 PPA without both indices not shown" in fig.layout.title.text
+    assert [s.x0 for s in fig.layout.shapes if s.x0 == s.x1] == [1]  # the SPI = 1 line
+
+
+def test_the_quadrant_chart_by_moa_and_its_empty_state():
+    frame = pl.DataFrame(
+        {
+            "moa_id": ["m"],
+            "moa_acronym": ["MOH"],
+            "fiscal_year": [2025],
+            "planned_value": [D("10")],
+            "earned_value": [D("5")],
+            "actual_cost": [D("4")],
+            "schedule_performance_index": [D("0.5")],
+            "cost_performance_index": [D("1.25")],
+        }
+    )
+    fig = sf.quadrant_chart(frame, "moa")
+    assert fig.data[0].customdata[0][0] == "MOH 2025"
+    empty = sf.quadrant_chart(frame.with_columns(pl.lit(None).alias("cost_performance_index")), "moa")
+    assert "No MOA in the selection has both an SPI and a CPI" in empty.layout.annotations[0].text
