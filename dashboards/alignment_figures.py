@@ -60,7 +60,7 @@ GOAL_COLOURS = ("#12355b", "#1b4f72", "#2e86c1", "#5b8db8", "#21618c", "#2874a6"
 
 # ---------------------------------------------------------------------------------------------- treemap
 def goal_treemap(frame: pl.DataFrame) -> go.Figure:
-    """Goals, each split by MOA (``alignment_queries.budget_by_goal``); the untagged bucket grey and labelled."""
+    """Goals → MOAs → PPAs (``alignment_queries.budget_by_goal``); the untagged bucket grey and labelled."""
     if frame.height == 0 or not any((v or 0) > 0 for v in frame["aligned_budget"].to_list()):
         return empty_figure(TREEMAP_TITLE, "No budget in this selection", height=460)
     ids, labels, parents, values, colours, hover = [], [], [], [], [], []
@@ -78,25 +78,41 @@ def goal_treemap(frame: pl.DataFrame) -> go.Figure:
         colours.append(colour)
         share = fmt.percent(g["goal_budget"] / total) if total else fmt.MISSING
         hover.append(f"<b>{label}</b><br>{fmt.peso_exact(g['goal_budget'])} ({share} of the selection)")
-    for r in frame.iter_rows(named=True):
+    moas = frame.group_by(["goal_key", "moa_acronym"], maintain_order=True).agg(
+        pl.first("goal_title"), pl.first("is_untagged"), pl.first("moa_name"), pl.first("moa_budget"), pl.len()
+    )
+    for r in moas.iter_rows(named=True):
         moa = r["moa_acronym"] or NO_MOA
         ids.append(f"goal:{r['goal_key']}/moa:{moa}")
         labels.append(moa)
         parents.append(f"goal:{r['goal_key']}")
-        values.append(float(r["aligned_budget"] or 0))
+        values.append(float(r["moa_budget"] or 0))
         colours.append(colour_of[r["goal_key"]])
         goal = UNTAGGED_LABEL if r["is_untagged"] else (r["goal_title"] or r["goal_key"])
         hover.append(
-            f"<b>{moa}</b> {r['moa_name'] or ''}<br>{goal}<br>Approved budget: {fmt.peso_exact(r['aligned_budget'])}"
-            f"<br>PPAs: {fmt.count(r['ppa_count'])}"
+            f"<b>{moa}</b> {r['moa_name'] or ''}<br>{goal}<br>Approved budget: {fmt.peso_exact(r['moa_budget'])}"
+            f"<br>PPAs: {fmt.count(r['len'])}"
         )
+    for r in frame.iter_rows(named=True):
+        moa = r["moa_acronym"] or NO_MOA
+        ids.append(f"goal:{r['goal_key']}/moa:{moa}/ppa:{r['ppa_id']}")
+        labels.append(r["title"] or r["ppa_id"])
+        parents.append(f"goal:{r['goal_key']}/moa:{moa}")
+        values.append(float(r["aligned_budget"] or 0))
+        colours.append(colour_of[r["goal_key"]])
+        hover.append(
+            f"<b>{r['title'] or r['ppa_id']}</b><br>{moa}<br>Aligned budget: {fmt.peso_exact(r['aligned_budget'])}"
+        )
+    # Only the PPAs carry a value ("remainder"): a goal or MOA box is the sum of its PPAs by construction, so float
+    # rounding can never make a parent smaller than its children (plotly would then drop the branch).
+    branches = len(ids) - frame.height
     fig = go.Figure(
         go.Treemap(
             ids=ids,
             labels=labels,
             parents=parents,
-            values=values,
-            branchvalues="total",
+            values=[0.0] * branches + values[branches:],
+            branchvalues="remainder",
             marker={"colors": colours, "line": {"color": "white", "width": 1}},
             texttemplate="<b>%{label}</b><br>%{customdata[1]}",
             customdata=[[h, fmt.peso_short(v)] for h, v in zip(hover, values, strict=True)],

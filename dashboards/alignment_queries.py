@@ -1,14 +1,12 @@
 """Questions the BDP alignment page asks the published warehouse: SQL on the alignment marts → polars frames.
 
-Reads ``marts.rpt_bdp_alignment_by_goal`` (budget by BDP goal × MOA × fiscal year, with the untagged bucket),
+Reads ``marts.fct_ppa_bdp_goal`` (each PPA's budget by BDP goal, with the untagged bucket),
 ``marts.fct_bdp_alignment`` (the BPDA score and its components per OBCMS PPA), ``marts.rpt_bdp_reviews`` (the
-reviews saved on the page, after a refresh), ``marts.dim_ppa`` (the PPAs, their MOA acronym and coverage) and
-``marts.dim_organization`` (the MOA acronym of a goal row).
+reviews saved on the page, after a refresh), ``marts.dim_ppa`` (the PPAs, their MOA and coverage) and
+``marts.rpt_bdp_alignment_by_goal`` (the BDP goals a reviewer can pick).
 
-Global filters: fiscal year, MOA (by acronym, as the shell offers them), sector and area (through the PPA's
-coverage in dim_ppa) apply to every PPA-level question. ``rpt_bdp_alignment_by_goal`` has neither a sector nor
-PPA ids, so the budget by goal follows the fiscal year and the MOA only (the page says so). User input travels as
-bound parameters only.
+Global filters: fiscal year, MOA (by acronym, as the shell offers them), sector and area (the PPA's coverage) apply
+to every question. User input travels as bound parameters only.
 """
 
 from __future__ import annotations
@@ -21,36 +19,48 @@ from dashboards.filters import Filters
 
 SCORES_LIMIT = 100
 ALL_ROWS = 1_000_000
-UNTAGGED_GOAL = "untagged"  # goal_key of rpt_bdp_alignment_by_goal's untagged bucket
+UNTAGGED_GOAL = "untagged"  # goal_key of the untagged bucket (fct_ppa_bdp_goal, rpt_bdp_alignment_by_goal)
 
 # ------------------------------------------------------------------------------------- budget by goal
 _BY_GOAL_SQL = f"""
-with by_moa as (
+with ppa_goals as (
     select
         goal.goal_key,
-        any_value(goal.goal_title) as goal_title,
-        bool_or(goal.is_untagged) as is_untagged,
-        org.acronym as moa_acronym,
-        any_value(org.name) as moa_name,
-        sum(goal.ppa_count)::bigint as ppa_count,
-        sum(goal.aligned_budget) as aligned_budget,
-    from rpt_bdp_alignment_by_goal as goal
-    left join dim_organization as org
-        on goal.moa_id = org.organization_id
-    where {sql.where(fiscal_year="goal.fiscal_year", moa="org.acronym", sector=None)}
-    group by goal.goal_key, org.acronym
+        goal.goal_title,
+        goal.is_untagged,
+        goal.moa_acronym,
+        ppa.moa_name,
+        goal.ppa_id,
+        goal.title,
+        goal.budget_share as aligned_budget,
+    from fct_ppa_bdp_goal as goal
+    left join dim_ppa as ppa
+        on goal.ppa_id = ppa.ppa_id
+    where {
+    sql.where(
+        fiscal_year="goal.fiscal_year",
+        moa="goal.moa_acronym",
+        sector="goal.sector",
+        region="goal.region_id",
+        province="goal.province_id",
+    )
+}
 )
-select *, sum(aligned_budget) over (partition by goal_key) as goal_budget,
-from by_moa
-order by is_untagged, goal_budget desc, goal_key, aligned_budget desc, moa_acronym nulls last
+select
+    *,
+    sum(aligned_budget) over (partition by goal_key) as goal_budget,
+    sum(aligned_budget) over (partition by goal_key, moa_acronym) as moa_budget,
+from ppa_goals
+order by is_untagged, goal_budget desc, goal_key, moa_budget desc, moa_acronym nulls last, aligned_budget desc, ppa_id
 """
 
 
 def budget_by_goal(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataFrame:
-    """Approved budget aligned with each BDP goal, by MOA (summed over the selected fiscal years), the untagged
-    bucket last: ``goal_key``, ``goal_title``, ``is_untagged``, ``moa_acronym``, ``moa_name``, ``ppa_count``,
-    ``aligned_budget``, ``goal_budget`` (the goal's total over its MOAs). A multi-goal PPA counts in each of its
-    goals; the mart splits its budget among them, so the amounts add up to the selection's budget."""
+    """Approved budget aligned with each BDP goal, by MOA and PPA (``fct_ppa_bdp_goal``), the untagged bucket
+    last: ``goal_key``, ``goal_title``, ``is_untagged``, ``moa_acronym``, ``moa_name``, ``ppa_id``, ``title``,
+    ``aligned_budget`` (the PPA's share), ``goal_budget`` and ``moa_budget`` (the goal's and the goal × MOA's
+    totals in the selection). A multi-goal PPA has a row per goal; the mart splits its budget among them, so the
+    amounts add up to the selection's budget. Every global filter applies."""
     return sql.frame(con, _BY_GOAL_SQL, filters)
 
 

@@ -1,6 +1,6 @@
 """BDP alignment: for BPDA reviewers checking that PPAs align with the Bangsamoro Development Plan.
 
-Shows the budget by BDP goal and MOA (``marts.rpt_bdp_alignment_by_goal``, the untagged bucket in grey), the BPDA
+Shows the budget by BDP goal → MOA → PPA (``marts.fct_ppa_bdp_goal``, the untagged bucket in grey), the BPDA
 score and its five components per PPA (``marts.fct_bdp_alignment``), the PPAs tagged to no BDP goal (``dim_ppa``
 with ``fct_bdp_alignment``), and the reviewers' reviews (``marts.rpt_bdp_reviews`` after a refresh, plus those saved
 since, from the state database). A reviewer picks a PPA (from the tables or the dropdown), tags it to a BDP goal
@@ -142,8 +142,7 @@ def layout(**_query: Any) -> html.Div:
                         section_card(
                             "Budget by BDP goal",
                             dcc.Loading(dcc.Graph(id=TREEMAP, config=GRAPH_CONFIG), delay_show=300, type="dot"),
-                            lead="Fiscal year and MOA filters apply; sector and area do not (the mart is by goal, "
-                            "MOA and year). Click a goal to open it.",
+                            lead="Goal → MOA → PPA. Click a goal to open it, then a MOA to see its PPAs.",
                             explain=(HELP_GOALS, af.GOAL_BUDGET_DEFINITION),
                         ),
                         lg=7,
@@ -358,8 +357,8 @@ def export_tables(filters: Filters, home: Home) -> export.Export:
         notes=[
             "BPDA score = outcome indicators (25) + SDG (15) + moral governance (20) + OBC share (20 × OBC slots ÷ "
             "all slots) + policy (20); only OBCMS PPAs are scored.",
-            "Budget by goal: fiscal year and MOA filters only (the mart has no sector or area); a PPA tagged to "
-            "several goals has its budget split equally among them.",
+            "Budget by goal: one row per PPA and goal; a PPA tagged to several goals has its budget split equally "
+            "among them (to the centavo), so the rows add up to the selection's budget.",
             "Reviews: status 'Pending refresh' = saved after the last refresh, not yet in the warehouse.",
         ],
     )

@@ -13,6 +13,7 @@ from dashboards import theme
 
 
 def _by_goal(rows: list[tuple]) -> pl.DataFrame:
+    """Rows of ``alignment_queries.budget_by_goal``: goal, title, untagged, MOA, MOA name, PPA, PPA title, budget."""
     frame = pl.DataFrame(
         rows,
         schema={
@@ -21,20 +22,25 @@ def _by_goal(rows: list[tuple]) -> pl.DataFrame:
             "is_untagged": pl.Boolean,
             "moa_acronym": pl.String,
             "moa_name": pl.String,
-            "ppa_count": pl.Int64,
-            "aligned_budget": pl.Decimal(18, 2),
+            "ppa_id": pl.String,
+            "title": pl.String,
+            "aligned_budget": pl.Decimal(14, 2),
         },
         orient="row",
     )
-    return frame.with_columns(pl.col("aligned_budget").sum().over("goal_key").alias("goal_budget"))
+    return frame.with_columns(
+        pl.col("aligned_budget").sum().over("goal_key").alias("goal_budget"),
+        pl.col("aligned_budget").sum().over("goal_key", "moa_acronym").alias("moa_budget"),
+    )
 
 
-def test_treemap_goals_then_moas_untagged_grey_and_labelled():
+def test_treemap_goals_then_moas_then_ppas_untagged_grey_and_labelled():
     frame = _by_goal(
         [
-            ("g1", "One", False, "MPW", "Public Works", 1, Decimal("200.00")),
-            ("g1", "One", False, "MOH", "Health", 1, Decimal("50.00")),
-            ("untagged", "Untagged (no BDP goal)", True, None, None, 2, Decimal("90.50")),
+            ("g1", "One", False, "MPW", "Public Works", "p2", "Roads", Decimal("200.00")),
+            ("g1", "One", False, "MOH", "Health", "p1", "Feeding", Decimal("50.00")),
+            ("untagged", "Untagged (no BDP goal)", True, None, None, "p4", "Seeds", Decimal("60.25")),
+            ("untagged", "Untagged (no BDP goal)", True, None, None, "p5", "Tools", Decimal("30.25")),
         ]
     )
     fig = af.goal_treemap(frame)
@@ -45,23 +51,50 @@ def test_treemap_goals_then_moas_untagged_grey_and_labelled():
         "goal:g1/moa:MPW",
         "goal:g1/moa:MOH",
         "goal:untagged/moa:No MOA",
+        "goal:g1/moa:MPW/ppa:p2",
+        "goal:g1/moa:MOH/ppa:p1",
+        "goal:untagged/moa:No MOA/ppa:p4",
+        "goal:untagged/moa:No MOA/ppa:p5",
     ]
-    assert list(trace.labels) == ["One", af.UNTAGGED_LABEL, "MPW", "MOH", af.NO_MOA]
-    assert list(trace.parents) == ["", "", "goal:g1", "goal:g1", "goal:untagged"]
-    assert list(trace.values) == [250.0, 90.5, 200.0, 50.0, 90.5]
-    assert trace.branchvalues == "total"
+    assert list(trace.labels) == [
+        "One",
+        af.UNTAGGED_LABEL,
+        "MPW",
+        "MOH",
+        af.NO_MOA,
+        "Roads",
+        "Feeding",
+        "Seeds",
+        "Tools",
+    ]
+    assert list(trace.parents) == [
+        "",
+        "",
+        "goal:g1",
+        "goal:g1",
+        "goal:untagged",
+        "goal:g1/moa:MPW",
+        "goal:g1/moa:MOH",
+        "goal:untagged/moa:No MOA",
+        "goal:untagged/moa:No MOA",
+    ]
+    # only the PPAs carry values; goals and MOAs are the sums of theirs
+    assert list(trace.values) == [0.0] * 5 + [200.0, 50.0, 60.25, 30.25]
+    assert trace.branchvalues == "remainder"
     colours = list(trace.marker.colors)
-    assert colours[1] == colours[4] == theme.NEUTRAL  # untagged: grey, "not known"
-    assert colours[0] == colours[2] == colours[3] != theme.NEUTRAL
-    # hover text: exact pesos and the share of the selection
+    assert colours[1] == colours[4] == colours[7] == colours[8] == theme.NEUTRAL  # untagged: grey, "not known"
+    assert colours[0] == colours[2] == colours[3] == colours[5] != theme.NEUTRAL
+    # labels and hover text: exact pesos, the share of the selection, the MOA's PPA count
+    assert [c[1] for c in trace.customdata[:2]] == ["₱250", "₱91"]
     assert "₱250.00 (73.4% of the selection)" in trace.customdata[0][0]
     assert "Approved budget: ₱90.50" in trace.customdata[4][0] and "PPAs: 2" in trace.customdata[4][0]
+    assert "Aligned budget: ₱60.25" in trace.customdata[7][0]
     assert fig.layout.title.text == af.TREEMAP_TITLE
 
 
 @pytest.mark.parametrize(
     "rows",
-    [[], [("untagged", "Untagged (no BDP goal)", True, "MOH", "Health", 1, Decimal("0.00"))]],
+    [[], [("untagged", "Untagged (no BDP goal)", True, "MOH", "Health", "p1", "Feeding", Decimal("0.00"))]],
 )
 def test_treemap_empty_states_say_why(rows):
     fig = af.goal_treemap(_by_goal(rows))

@@ -58,6 +58,18 @@ create table marts.rpt_bdp_alignment_by_goal as select * from (values
     ('untagged', 'Untagged (no BDP goal)', true, 'o-mafar', 2025, 1, 30.00::decimal(18,2)),
     ('untagged', 'Untagged (no BDP goal)', true, 'o-moh', 2025, 1, 10.00::decimal(18,2))
 ) as t(goal_key, goal_title, is_untagged, moa_id, fiscal_year, ppa_count, aligned_budget);
+create table marts.fct_ppa_bdp_goal as select * from (values
+    ('p1', 'g1', 'One', false, 'Feeding program', 'MOH', 'social', 2025, 9, 72, 50.00::decimal(14,2)),
+    ('p1', 'g2', 'Two', false, 'Feeding program', 'MOH', 'social', 2025, 9, 72, 50.00::decimal(14,2)),
+    ('p2', 'g1', 'One', false, 'Roads', 'MPW', 'infrastructure', 2025, 9, null, 200.00::decimal(14,2)),
+    ('p3', 'untagged', 'Untagged (no BDP goal)', true, 'Clinics', 'MOH', 'social', 2024, 10, 80,
+        50.00::decimal(14,2)),
+    ('p4', 'untagged', 'Untagged (no BDP goal)', true, 'Seeds', 'MAFAR', null, 2025, null, null,
+        30.00::decimal(14,2)),
+    ('p5', 'untagged', 'Untagged (no BDP goal)', true, 'Legal aid', 'MOH', 'governance', 2025, 9, 72,
+        10.00::decimal(14,2))
+) as t(ppa_id, goal_key, goal_title, is_untagged, title, moa_acronym, sector, fiscal_year, region_id, province_id,
+       budget_share);
 create table marts.rpt_bdp_reviews as select * from (values
     (1::bigint, 'p1', 'Feeding program', 'MOH', 'social', 2025, 'g1', 'One', 'Fits goal one', 'Ana',
         timestamp '2025-11-20 08:00:00'),
@@ -88,7 +100,8 @@ def con(tmp_path: Path):
 
 
 def _by_goal(frame) -> list[tuple]:
-    return frame.select("goal_key", "moa_acronym", "aligned_budget").rows()
+    """Goal × MOA totals, in the query's order."""
+    return frame.select("goal_key", "moa_acronym", "moa_budget").unique(maintain_order=True).rows()
 
 
 def test_budget_by_goal_largest_goal_first_untagged_last(con):
@@ -100,9 +113,17 @@ def test_budget_by_goal_largest_goal_first_untagged_last(con):
         ("untagged", "MOH", Decimal("60.00")),  # 2024 and 2025 summed
         ("untagged", "MAFAR", Decimal("30.00")),
     ]
-    assert frame["goal_budget"].to_list() == [Decimal("250.00")] * 2 + [Decimal("50.00")] + [Decimal("90.00")] * 2
-    assert frame["is_untagged"].to_list() == [False, False, False, True, True]
-    # the blocks add up to every PPA's budget
+    assert frame["goal_budget"].to_list() == [Decimal("250.00")] * 2 + [Decimal("50.00")] + [Decimal("90.00")] * 3
+    assert frame["is_untagged"].to_list() == [False, False, False, True, True, True]
+    # one row per PPA and goal; the blocks add up to every PPA's budget
+    assert frame.select("goal_key", "ppa_id").rows() == [
+        ("g1", "p2"),
+        ("g1", "p1"),
+        ("g2", "p1"),
+        ("untagged", "p3"),
+        ("untagged", "p5"),
+        ("untagged", "p4"),
+    ]
     assert sum(frame["aligned_budget"].to_list()) == Decimal("390.00")
 
 
@@ -123,18 +144,17 @@ def test_budget_by_goal_largest_goal_first_untagged_last(con):
             Filters(moas=("MOH",)),
             [("g1", "MOH", Decimal("50.00")), ("g2", "MOH", Decimal("50.00")), ("untagged", "MOH", Decimal("60.00"))],
         ),
-        # the mart has no sector and no PPA ids: sector and area do not narrow it (the page says so)
-        (Filters(sectors=("social",), areas=("region:10",)), None),
+        (Filters(sectors=("social",), areas=("region:10",)), [("untagged", "MOH", Decimal("50.00"))]),
+        (
+            Filters(areas=("province:72",)),
+            [("g1", "MOH", Decimal("50.00")), ("g2", "MOH", Decimal("50.00")), ("untagged", "MOH", Decimal("10.00"))],
+        ),
         (Filters(moas=(HOSTILE,)), []),
         (Filters(fiscal_years=(1999,)), []),
     ],
 )
 def test_budget_by_goal_filters(con, filters, expected):
-    frame = aq.budget_by_goal(con, filters)
-    if expected is None:
-        assert _by_goal(frame) == _by_goal(aq.budget_by_goal(con, Filters()))
-    else:
-        assert _by_goal(frame) == expected
+    assert _by_goal(aq.budget_by_goal(con, filters)) == expected
 
 
 def test_scores_weakest_first_with_every_component(con):
@@ -216,7 +236,13 @@ def test_reviews_and_labels(con):
 def test_empty_marts(tmp_path):
     home = alignment_home(tmp_path)
     with duckdb.connect(str(tmp_path / "alignment.duckdb")) as writer:
-        for table in ("fct_bdp_alignment", "rpt_bdp_alignment_by_goal", "rpt_bdp_reviews", "dim_ppa"):
+        for table in (
+            "fct_bdp_alignment",
+            "fct_ppa_bdp_goal",
+            "rpt_bdp_alignment_by_goal",
+            "rpt_bdp_reviews",
+            "dim_ppa",
+        ):
             writer.execute(f"delete from marts.{table}")
     with read_only(home) as con:
         assert aq.budget_by_goal(con, Filters()).height == 0

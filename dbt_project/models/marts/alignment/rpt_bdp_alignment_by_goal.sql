@@ -1,60 +1,23 @@
 with
 
-ppas as (
+ppa_goals as (
 
-    select * from {{ ref('dim_ppa') }}
-
-),
-
-goal_shares as (
-
-    select * from {{ ref('int_alignment__ppa_bdp_goal_shares') }}
-
-),
-
-tagged as (
-
-    select
-        goal_shares.strategic_goal_id as goal_key,
-        goal_shares.goal_title,
-        ppas.moa_id,
-        ppas.fiscal_year,
-        goal_shares.ppa_id,
-        goal_shares.budget_share as budget
-
-    from goal_shares
-
-    inner join ppas
-        on goal_shares.ppa_id = ppas.ppa_id
-
-),
-
-untagged as (
-
-    select
-        'untagged' as goal_key,
-        'Untagged (no BDP goal)' as goal_title,
-        ppas.moa_id,
-        ppas.fiscal_year,
-        ppas.ppa_id,
-        coalesce(ppas.budget_allocation, 0) as budget
-
-    from ppas
-
-    left join goal_shares
-        on ppas.ppa_id = goal_shares.ppa_id
-
-    where goal_shares.ppa_id is null
+    -- one row per PPA × goal (or the untagged bucket), the budget already split (fct_ppa_bdp_goal)
+    select * from {{ ref('fct_ppa_bdp_goal') }}
 
 ),
 
 unioned as (
 
-    select * from tagged
+    select
+        goal_key,
+        goal_title,
+        moa_id,
+        fiscal_year,
+        ppa_id,
+        budget_share as budget
 
-    union all
-
-    select * from untagged
+    from ppa_goals
 
 ),
 
