@@ -372,20 +372,40 @@ def test_unit_tests_cover_the_money_logic():
     } <= tested
 
 
-def test_exposure_ties_the_executive_overview_to_its_marts():
-    exposures = [e for path in _yaml_files(MODELS) for e in _load_yaml(path).get("exposures", []) or []]
-    (overview,) = [e for e in exposures if e["name"] == "executive_overview"]
-    assert set(overview["depends_on"]) == {"ref('dim_ppa')", "ref('rpt_executive_summary')"}
-    (quality,) = [e for e in exposures if e["name"] == "data_quality"]
-    assert {
-        "ref('rpt_data_quality_runs')",
-        "ref('rpt_data_quality_rejects')",
-        "ref('rpt_source_freshness')",
-        "ref('rpt_deleted_rows')",
-        "ref('rpt_unknown_organizations')",
-        "ref('rpt_geography_unmatched')",
-        "ref('rpt_population_consistency')",
-    } == set(quality["depends_on"])
+def _marts_read_by(page) -> set[str]:
+    """The marts named in a page module and in the query modules it uses (their SQL and docstrings)."""
+    import inspect
+    import types
+
+    modules = [page] + [
+        value
+        for value in vars(page).values()
+        if isinstance(value, types.ModuleType)
+        and value.__name__.startswith("dashboards.")
+        and (value.__name__.endswith("queries") or value.__name__ == "dashboards.reviews")
+        and value.__name__ != "dashboards.queries"  # the shell's filter options, read by every page
+    ]
+    if page.__name__ == "dashboards.pages.overview":
+        modules.append(importlib.import_module("dashboards.queries"))
+    source = "\n".join(inspect.getsource(m) for m in modules)
+    marts = {p.stem for p in (MODELS / "marts").rglob("*") if p.suffix in {".sql", ".py"}}
+    return {m for m in marts if re.search(rf"\b{m}\b", source)}
+
+
+def test_every_page_is_an_exposure_that_lists_the_marts_it_reads():
+    from dashboards.pages import page_modules
+
+    exposures = {
+        e["url"]: e
+        for path in _yaml_files(MODELS)
+        for e in _load_yaml(path).get("exposures", []) or []
+        if e.get("type") == "dashboard"
+    }
+    pages = [m for m in page_modules() if getattr(m, "IN_NAVBAR", True)]
+    assert {m.PATH for m in pages} == set(exposures)
+    for page in pages:
+        declared = {re.fullmatch(r"ref\('(\w+)'\)", d).group(1) for d in exposures[page.PATH]["depends_on"]}
+        assert _marts_read_by(page) == declared, page.PATH
 
 
 def test_profile_reads_the_warehouse_path_from_the_environment():

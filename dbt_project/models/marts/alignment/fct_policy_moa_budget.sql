@@ -1,7 +1,3 @@
--- The policy–budget matrix: for each policy recommendation, the budget of the PPAs implementing it, by the PPA's
--- MOA and fiscal year. Built from the same models as fct_policy_budget (its policy links and dim_ppa), so the
--- cells of a policy add up to its implementing_budget (assert_policy_moa_budget_reconciles_with_policy_budget).
-
 with
 
 policies as (
