@@ -4,6 +4,9 @@ It lives beside the warehouse (SQLite by default, any SQLAlchemy URL in producti
 ingested into every new warehouse as ``meta.*``. It holds the record of every refresh and every ingest of every
 table (rows read, loaded and rejected, timings, status, error) and every rejected row with its reason, so
 that a failed refresh, whose warehouse file is thrown away, still leaves its trace.
+
+It also keeps what people enter on the dashboards, which no source holds: the BDP alignment reviews of the BPDA
+reviewers (``bdp_review``), copied into the warehouse as ``meta.bdp_reviews`` like the run history.
 """
 
 from __future__ import annotations
@@ -92,6 +95,54 @@ high_water_mark = sa.Table(
     sa.Column("warehouse_file", sa.Text),  # the warehouse the rows went into
     sa.Column("fingerprint", sa.String(64)),  # hash of the source's configuration: another database, another mark
     sa.PrimaryKeyConstraint("source", "table_name"),
+)
+
+# A reviewer's note on a PPA's alignment with the Bangsamoro Development Plan, optionally tagging it to a BDP goal
+# (a strategic goal that aligns with the RDP). Written by the dashboard (dashboards/reviews.py), never changed.
+BDP_REVIEW_NOTE_MAX = 2000
+BDP_REVIEW_REVIEWER_MAX = 120
+
+bdp_review = sa.Table(
+    "bdp_review",
+    state_metadata,
+    sa.Column("review_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ppa_id", sa.String(100), nullable=False, index=True),
+    sa.Column("strategic_goal_id", sa.String(100)),  # null: a note without a tag
+    sa.Column("note", sa.Text),  # null: a tag without a note
+    sa.Column("reviewer", sa.String(BDP_REVIEW_REVIEWER_MAX), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),  # UTC
+)
+
+# A budget scenario a planner saved on the scenario page (ingest/scenarios.py validates and writes it). Every save is
+# a new row of scenario_version (the engine's spec as JSON, who and when); scenario.current_version names the latest.
+SCENARIO_STATUSES = ("draft", "under_review", "approved")
+
+scenario = sa.Table(
+    "scenario",
+    state_metadata,
+    sa.Column("scenario_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("description", sa.Text),
+    sa.Column("owner", sa.String(120), nullable=False),
+    sa.Column("fiscal_year", sa.Integer, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # draft, under_review, approved
+    sa.Column("created_at", sa.DateTime, nullable=False),  # UTC
+    sa.Column("updated_at", sa.DateTime, nullable=False),  # UTC
+    sa.Column("current_version", sa.Integer, nullable=False),
+    sa.UniqueConstraint("fiscal_year", "name", name="uq_scenario_fiscal_year_name"),
+)
+
+scenario_version = sa.Table(
+    "scenario_version",
+    state_metadata,
+    sa.Column("scenario_id", sa.Integer, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),  # 1, 2, ... per scenario
+    sa.Column("spec", sa.Text, nullable=False),  # models.spec_json: the ScenarioSpec as JSON
+    sa.Column("saved_by", sa.String(120), nullable=False),
+    sa.Column("saved_at", sa.DateTime, nullable=False),  # UTC
+    sa.Column("comment", sa.Text),
+    sa.Column("status", sa.String(20), nullable=False),  # the scenario's status as of this version
+    sa.PrimaryKeyConstraint("scenario_id", "version"),
 )
 
 
@@ -274,3 +325,26 @@ class StateStore:
                         fingerprint=fingerprint,
                     )
                 )
+
+    # ------------------------------------------------------------------------------------- BDP reviews
+    def add_bdp_review(self, ppa_id: str, strategic_goal_id: str | None, note: str | None, reviewer: str) -> dict:
+        """Store one review (already validated: dashboards.reviews) and return it as stored, with its id."""
+        values = {
+            "ppa_id": ppa_id,
+            "strategic_goal_id": strategic_goal_id,
+            "note": note,
+            "reviewer": reviewer,
+            "created_at": utcnow(),
+        }
+        with self.engine.begin() as conn:
+            result = conn.execute(bdp_review.insert().values(**values))
+            review_id = result.inserted_primary_key[0]
+        return {"review_id": review_id, **values}
+
+    def bdp_reviews(self) -> list[dict]:
+        """Every review, newest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(bdp_review).order_by(bdp_review.c.created_at.desc(), bdp_review.c.review_id.desc())
+            ).all()
+        return [dict(r._mapping) for r in rows]

@@ -93,6 +93,9 @@ class Ceiling:
     sector: str | None = None
     funding_source: str | None = None
     warning_threshold: float = 0.90
+    # Optional explicit membership: when given, the ceiling covers exactly these PPAs (still narrowed by sector and
+    # funding source when those are set), e.g. the warehouse's mapped PPAs of a ceiling (fct_ceiling_ppas).
+    ppa_ids: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -508,6 +511,8 @@ def _ceiling_mask(frame: pl.DataFrame, ceiling: Ceiling) -> pl.Expr:
         mask = mask & (pl.col("sector") == ceiling.sector)
     if ceiling.funding_source is not None:
         mask = mask & (pl.col("funding_source") == ceiling.funding_source)
+    if ceiling.ppa_ids is not None:
+        mask = mask & pl.col("ppa_id").is_in(sorted(str(p) for p in ceiling.ppa_ids))
     return mask.fill_null(False)
 
 

@@ -27,7 +27,19 @@ def app(home) -> dash.Dash:
 
 # --------------------------------------------------------------------------------------- the app
 def test_pages_are_registered_and_in_the_navbar(app):
-    assert [m.PATH for m in page_modules()] == ["/", "/data-quality", "/404"]
+    assert [m.PATH for m in page_modules()] == [
+        "/",
+        "/gaps",
+        "/ceilings",
+        "/execution",
+        "/scorecards",
+        "/alignment",
+        "/equity",
+        "/policies",
+        "/scenarios",
+        "/data-quality",
+        "/404",
+    ]
     page = dash.page_registry[overview.__name__]
     assert page["path"] == "/"
     assert page["name"] == "Overview"

@@ -1,0 +1,1094 @@
+"""Scenario builder: planners spread a budget envelope over the planning year's PPAs and compare with the baseline.
+
+Inputs: the envelope, the weight of each strategy (they must sum to 1), minimum / maximum per sector and per area
+(an editable grid), and per-PPA locks (a fixed amount) and exclusions. Every edit recomputes, without a reload, the
+allocation with the engine (models/allocation.py) and its comparison with the baseline (the PPAs' approved budget):
+by sector, area and MOA, totals, unallocated, ceilings (hard ones block, soft ones warn), needs covered and projected
+beneficiaries. Bad input gets a message on its field and no recompute. Scenarios are saved (each save a new version,
+with who and when) in the state database (ingest/scenarios.py), listed, loaded, cloned and compared side by side;
+the refresh recomputes them into ``fct_scenario_comparison``.
+
+Reads (dashboards.scenario_queries): ``dim_ppa``, ``fct_ppa_budget``, ``dim_geography``, ``rpt_gap_by_area``,
+``fct_performance_scorecard``, ``fct_bdp_alignment``, ``fct_need_gap``, ``fct_ceiling_monitor``, ``fct_ceiling_ppas``
+and, in the export, ``fct_scenario_comparison``. Global filter: the fiscal year only (the planning year: the newest
+selected year with PPAs, else the newest year with PPAs).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+import duckdb
+import polars as pl
+from dash import ALL, Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
+
+from dashboards import export, ids
+from dashboards import formatting as fmt
+from dashboards import scenario_figures as sf
+from dashboards import scenario_queries as q
+from dashboards.components import filter_note, filters_from_store, section_card, table, tile_card
+from dashboards.filters import FISCAL_YEAR, Filters
+from ingest import scenarios as store
+from ingest.home import Home
+from ingest.state import SCENARIO_STATUSES
+from ingest.warehouse import read_only
+from models.allocation import Bound, ScenarioSpec, StrategyWeight
+from models.money import Problem
+from models.spec_json import spec_from_json, spec_to_json
+
+PATH = "/scenarios"
+NAME = "Scenarios"
+TITLE = "Scenario builder · OOBC planning and budget"
+ORDER = 8
+
+PREFIX = "scenario"
+EXPORT = "scenario"
+YEAR = f"{PREFIX}-year"  # dcc.Store: the planning year and its baseline total
+YEAR_NOTE = f"{PREFIX}-year-note"
+ENVELOPE = f"{PREFIX}-envelope"
+ENVELOPE_FEEDBACK = f"{PREFIX}-envelope-feedback"
+WEIGHT_SUM = f"{PREFIX}-weight-sum"
+WEIGHTS_FEEDBACK = f"{PREFIX}-weights-feedback"
+EQUITY_POPULATION = f"{PREFIX}-equity-population"
+WHOLE_PPA = f"{PREFIX}-whole-ppa"
+ON_NO_FIT = f"{PREFIX}-on-no-fit"
+BOUNDS = f"{PREFIX}-bounds"
+PPAS = f"{PREFIX}-ppas"
+STATUS = f"{PREFIX}-status"
+RESULTS = f"{PREFIX}-results"
+SPEC = f"{PREFIX}-spec"  # dcc.Store: the last valid spec (JSON) or None
+NAME_INPUT = f"{PREFIX}-name"
+NAME_FEEDBACK = f"{PREFIX}-name-feedback"
+DESCRIPTION = f"{PREFIX}-description"
+OWNER = f"{PREFIX}-owner"
+OWNER_FEEDBACK = f"{PREFIX}-owner-feedback"
+SAVE_STATUS = f"{PREFIX}-save-status"
+COMMENT = f"{PREFIX}-comment"
+SAVE = f"{PREFIX}-save"
+SAVE_NEW = f"{PREFIX}-save-new"
+SAVE_MESSAGE = f"{PREFIX}-save-message"
+LOADED = f"{PREFIX}-loaded"  # dcc.Store: {scenario_id, name} of the scenario being edited, or None
+SAVED_TICK = f"{PREFIX}-saved-tick"
+SAVED_LIST = f"{PREFIX}-saved-list"
+COMPARE_DIMENSION = f"{PREFIX}-compare-dimension"
+COMPARISON = f"{PREFIX}-comparison"
+
+# pattern-matching id types
+WEIGHT = f"{PREFIX}-weight"
+BOUND_MIN = f"{PREFIX}-bound-min"
+BOUND_MAX = f"{PREFIX}-bound-max"
+BOUND_MESSAGE = f"{PREFIX}-bound-message"
+LOCK = f"{PREFIX}-lock"
+EXCLUDE = f"{PREFIX}-exclude"
+LOCK_MESSAGE = f"{PREFIX}-lock-message"
+ALLOCATED = f"{PREFIX}-allocated"
+LOAD = f"{PREFIX}-load"
+CLONE = f"{PREFIX}-clone"
+
+STRATEGIES = (
+    ("needs", "Needs", "∝ the priority-weighted unmet need of the PPA's area (rpt_gap_by_area)"),
+    ("equity", "Equity", "toward equal spending per person across areas (dim_geography population)"),
+    ("performance", "Performance", "∝ the beneficiaries the PPA reaches (fct_performance_scorecard)"),
+    ("policy", "Policy", "∝ policy priority / estimated cost (PPAs implementing a policy recommendation)"),
+    ("obcms_score", "OBCMS score", "OBCMS's scenario score done right: 10 × needs, 5 × areas, 15 × BDP goals"),
+    ("greedy", "Greedy by need", "fund whole PPAs in order of need while they fit"),
+)
+DEFAULT_WEIGHTS = {"needs": "0.5", "equity": "0.5"}
+WEIGHT_TOLERANCE = Decimal("0.0001")
+GENERAL_FIELDS = ("envelope", "strategies", "bounds", "locked", "excluded")
+
+
+# ------------------------------------------------------------------------------------------------ parsing
+def parse_amount(text: object, *, required: bool = False) -> tuple[Decimal | None, str | None]:
+    """A peso amount typed by a planner ("1,500,000", "₱2.5e6" is refused): (value, None) or (None, message)."""
+    raw = "" if text is None else str(text).strip().replace(",", "").replace("₱", "").strip()
+    if not raw:
+        return None, ("Enter an amount in pesos" if required else None)
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        return None, f"'{text}' is not an amount: type digits, e.g. 1500000"
+    if not value.is_finite() or "e" in raw.lower():
+        return None, f"'{text}' is not an amount: type digits, e.g. 1500000"
+    if value < 0:
+        return None, "Must not be negative"
+    if value != value.quantize(Decimal("0.01")):
+        return None, "At most two decimals (centavos)"
+    return value, None
+
+
+def parse_weight(text: object) -> tuple[Decimal | None, str | None]:
+    raw = "" if text is None else str(text).strip()
+    if not raw:
+        return Decimal(0), None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        return None, f"'{text}' is not a number"
+    if not value.is_finite():
+        return None, f"'{text}' is not a number"
+    if value < 0:
+        return None, "Weights must not be negative"
+    return value, None
+
+
+# ------------------------------------------------------------------------------------------------ layout
+def _field(label: str, control: Any, help_text: str | None = None) -> html.Div:
+    parts = [dbc.Label(label, className="scenario-label"), control]
+    if help_text:
+        parts.append(dbc.FormText(help_text))
+    return html.Div(parts, className="scenario-field")
+
+
+def _weights_inputs() -> list[Any]:
+    rows = []
+    for key, label, definition in STRATEGIES:
+        rows.append(
+            html.Div(
+                [
+                    dbc.Label(label, className="scenario-weight-label"),
+                    dbc.Input(
+                        id={"type": WEIGHT, "strategy": key},
+                        value=DEFAULT_WEIGHTS.get(key, "0"),
+                        type="text",
+                        inputMode="decimal",
+                        size="sm",
+                        debounce=True,
+                        className="scenario-weight-input",
+                    ),
+                ],
+                className="scenario-weight",
+                title=definition,
+            )
+        )
+    return rows
+
+
+def layout(**_query: Any) -> html.Div:
+    inputs = section_card(
+        "Inputs",
+        html.Div(
+            [
+                html.Div(id=YEAR_NOTE, className="scenario-year-note"),
+                dbc.Row(
+                    [
+                        dbc.Col(
+                            _field(
+                                "Envelope (₱)",
+                                html.Div(
+                                    [
+                                        dbc.Input(id=ENVELOPE, type="text", inputMode="decimal", debounce=True),
+                                        dbc.FormFeedback(id=ENVELOPE_FEEDBACK, type="invalid"),
+                                    ]
+                                ),
+                                "The budget to spread; starts at the baseline (the PPAs' approved budget).",
+                            ),
+                            lg=4,
+                        ),
+                        dbc.Col(
+                            _field(
+                                "Options",
+                                html.Div(
+                                    [
+                                        dbc.RadioItems(
+                                            id=EQUITY_POPULATION,
+                                            options=[
+                                                {"label": "Equity on total population", "value": "total"},
+                                                {"label": "on OBC population", "value": "obc"},
+                                            ],
+                                            value="total",
+                                            inline=True,
+                                        ),
+                                        dbc.Checkbox(id=WHOLE_PPA, label="Fund whole PPAs only", value=False),
+                                        dbc.RadioItems(
+                                            id=ON_NO_FIT,
+                                            options=[
+                                                {"label": "Greedy: skip what does not fit", "value": "skip"},
+                                                {"label": "stop", "value": "stop"},
+                                            ],
+                                            value="skip",
+                                            inline=True,
+                                        ),
+                                    ]
+                                ),
+                            ),
+                            lg=8,
+                        ),
+                    ],
+                    className="g-3",
+                ),
+                _field(
+                    "Strategy weights (must sum to 1)",
+                    html.Div(
+                        [
+                            html.Div(_weights_inputs(), className="scenario-weights"),
+                            html.Div(id=WEIGHT_SUM, className="scenario-weight-sum"),
+                            html.Div(id=WEIGHTS_FEEDBACK, className="scenario-field-error"),
+                        ]
+                    ),
+                ),
+            ],
+            className="p-3",
+        ),
+        lead="Every edit recomputes the allocation below; a field with a problem says so and nothing is recomputed.",
+    )
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.H1("Scenario builder", className="page-title"),
+                            html.P(
+                                "Spread next year's envelope over the planning year's PPAs by a mix of strategies, "
+                                "within ceilings and your limits, and compare with the approved budget.",
+                                className="page-lead",
+                            ),
+                        ]
+                    ),
+                    export.controls(EXPORT),
+                ],
+                className="page-header",
+            ),
+            filter_note(
+                (FISCAL_YEAR,),
+                why="a scenario spreads the envelope over every PPA of its fiscal year, the planning year",
+            ),
+            dcc.Store(id=YEAR),
+            dcc.Store(id=SPEC),
+            dcc.Store(id=LOADED),
+            dcc.Store(id=SAVED_TICK, data=0),
+            inputs,
+            html.Div(id=STATUS, className="scenario-status"),
+            dcc.Loading(html.Div(id=RESULTS), delay_show=400, type="dot"),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        section_card(
+                            "Minimum and maximum per sector and area",
+                            html.Div(id=BOUNDS, className="table-scroll scenario-grid"),
+                            lead="Blank = no limit. Amounts in pesos.",
+                            flush=True,
+                        ),
+                        lg=6,
+                    ),
+                    dbc.Col(
+                        section_card(
+                            "PPAs: locks and exclusions",
+                            html.Div(id=PPAS, className="table-scroll scenario-grid"),
+                            lead="A locked PPA gets exactly the amount typed; an excluded one gets nothing.",
+                            flush=True,
+                        ),
+                        lg=6,
+                    ),
+                ],
+                className="g-3",
+            ),
+            section_card("Save", _save_form(), lead="Every save is kept as a new version, with who and when."),
+            section_card(
+                "Saved scenarios of the planning year",
+                html.Div(
+                    [
+                        html.Div(id=SAVED_LIST, className="table-scroll"),
+                        html.Div(
+                            [
+                                dbc.Label("Compare by", className="me-2"),
+                                dbc.RadioItems(
+                                    id=COMPARE_DIMENSION,
+                                    options=[{"label": sf.GROUP_TITLES[d][3:], "value": d} for d in sf.GROUP_COLUMNS],
+                                    value="sector",
+                                    inline=True,
+                                ),
+                            ],
+                            className="d-flex align-items-center px-3 pt-3",
+                        ),
+                        html.Div(id=COMPARISON, className="table-scroll"),
+                    ]
+                ),
+                lead="Load one to edit it, clone it, or compare every saved scenario with the baseline (recomputed "
+                "on the current data with the same engine).",
+                flush=True,
+            ),
+        ],
+        className="scenario-page",
+    )
+
+
+def _save_form() -> html.Div:
+    return html.Div(
+        [
+            dbc.Row(
+                [
+                    dbc.Col(
+                        _field(
+                            "Name",
+                            html.Div(
+                                [
+                                    dbc.Input(id=NAME_INPUT, type="text"),
+                                    dbc.FormFeedback(id=NAME_FEEDBACK, type="invalid"),
+                                ]
+                            ),
+                        ),
+                        lg=3,
+                    ),
+                    dbc.Col(
+                        _field(
+                            "Owner",
+                            html.Div(
+                                [dbc.Input(id=OWNER, type="text"), dbc.FormFeedback(id=OWNER_FEEDBACK, type="invalid")]
+                            ),
+                        ),
+                        lg=2,
+                    ),
+                    dbc.Col(
+                        _field(
+                            "Status",
+                            dbc.Select(
+                                id=SAVE_STATUS,
+                                options=[{"label": s.replace("_", " "), "value": s} for s in SCENARIO_STATUSES],
+                                value="draft",
+                            ),
+                        ),
+                        lg=2,
+                    ),
+                    dbc.Col(_field("Description", dbc.Input(id=DESCRIPTION, type="text")), lg=5),
+                ],
+                className="g-3",
+            ),
+            dbc.Row(
+                [
+                    dbc.Col(_field("Comment on this version", dbc.Input(id=COMMENT, type="text")), lg=6),
+                    dbc.Col(
+                        html.Div(
+                            [
+                                dbc.Button("Save", id=SAVE, color="primary", n_clicks=0, className="me-2"),
+                                dbc.Button(
+                                    "Save as new scenario", id=SAVE_NEW, color="secondary", outline=True, n_clicks=0
+                                ),
+                            ],
+                            className="scenario-save-buttons",
+                        ),
+                        lg=6,
+                    ),
+                ],
+                className="g-3 mt-1",
+            ),
+            html.Div(id=SAVE_MESSAGE, className="mt-2"),
+        ],
+        className="p-3",
+    )
+
+
+# ------------------------------------------------------------------------------------------------ callbacks
+def context(filters_data: dict | None, home: Home) -> tuple[Any, ...]:
+    """The planning year: its candidates' grid of bounds, the PPA table, the default envelope (the baseline)."""
+    filters = filters_from_store(filters_data)
+    with read_only(home) as con:
+        year = q.planning_year(con, filters)
+        frame = q.candidates(con, year) if year is not None else pl.DataFrame()
+    if year is None or frame.is_empty():
+        message = html.P("No PPA has a fiscal year: there is nothing to plan.", className="empty-state text-muted")
+        return None, message, message, message, ""
+    baseline = frame["baseline"].sum()
+    note = html.Span(
+        [
+            html.Strong(f"Planning FY {year}"),
+            f" · {frame.height:,} PPAs · baseline (approved budget) {fmt.peso_exact(baseline)}",
+        ]
+    )
+    return {"fiscal_year": year, "baseline": str(baseline)}, note, _bounds_grid(frame), _ppa_table(frame), str(baseline)
+
+
+def _bound_row(dimension: str, key: str, label: str, requested: Decimal) -> html.Tr:
+    ident = {"dim": dimension, "key": key}
+    return html.Tr(
+        [
+            html.Td(label, title=key),
+            html.Td(fmt.peso_short(requested), className="text-end num", title=fmt.peso_exact(requested)),
+            html.Td(
+                dbc.Input(id={"type": BOUND_MIN, **ident}, type="text", size="sm", debounce=True, placeholder="min")
+            ),
+            html.Td(
+                dbc.Input(id={"type": BOUND_MAX, **ident}, type="text", size="sm", debounce=True, placeholder="max")
+            ),
+            html.Td(html.Div(id={"type": BOUND_MESSAGE, **ident}, className="scenario-field-error")),
+        ]
+    )
+
+
+def _bounds_grid(frame: pl.DataFrame) -> Any:
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th("Sector / area"),
+                html.Th("Requested", className="text-end"),
+                html.Th("Minimum"),
+                html.Th("Maximum"),
+                html.Th(""),
+            ]
+        )
+    )
+    rows: list[Any] = [html.Tr(html.Th("Sectors", colSpan=5, className="scenario-grid-group"))]
+    sectors = frame.group_by("sector").agg(pl.col("requested_cost").sum()).sort("sector")
+    for key, requested in sectors.iter_rows():
+        rows.append(_bound_row("sector", key, fmt.sector_label(key), requested))
+    rows.append(html.Tr(html.Th("Areas", colSpan=5, className="scenario-grid-group")))
+    areas = frame.group_by("area_id").agg(pl.col("area_name").first(), pl.col("requested_cost").sum()).sort("area_name")
+    for key, name, requested in areas.iter_rows():
+        rows.append(_bound_row("area", key, name, requested))
+    return dbc.Table([head, html.Tbody(rows)], size="sm", className="data-table mb-0")
+
+
+def _ppa_table(frame: pl.DataFrame) -> Any:
+    head = html.Thead(
+        html.Tr(
+            [
+                html.Th("PPA"),
+                html.Th("MOA"),
+                html.Th("Requested", className="text-end"),
+                html.Th("Lock at (₱)"),
+                html.Th("Exclude"),
+                html.Th("Allocated", className="text-end"),
+            ]
+        )
+    )
+    rows = []
+    for row in frame.sort(["baseline", "ppa_id"], descending=[True, False]).iter_rows(named=True):
+        ident = {"ppa": row["ppa_id"]}
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(
+                        row["title"], className="scenario-ppa-title", title=f"{row['sector']} · {row['area_name']}"
+                    ),
+                    html.Td(row["moa"]),
+                    html.Td(
+                        fmt.peso_short(row["requested_cost"]),
+                        className="text-end num",
+                        title=fmt.peso_exact(row["requested_cost"]),
+                    ),
+                    html.Td(
+                        [
+                            dbc.Input(
+                                id={"type": LOCK, **ident}, type="text", size="sm", debounce=True, placeholder="—"
+                            ),
+                            html.Div(id={"type": LOCK_MESSAGE, **ident}, className="scenario-field-error"),
+                        ]
+                    ),
+                    html.Td(dbc.Checkbox(id={"type": EXCLUDE, **ident}, value=False)),
+                    html.Td(html.Span(id={"type": ALLOCATED, **ident}), className="text-end num"),
+                ]
+            )
+        )
+    return dbc.Table([head, html.Tbody(rows)], size="sm", className="data-table mb-0")
+
+
+def _ids(kind: str) -> list[dict]:
+    """The ids of the pattern-matching inputs or outputs of one type, in callback order."""
+    for group in (dash.ctx.inputs_list, dash.ctx.states_list, dash.ctx.outputs_list):
+        for entry in group:
+            is_pattern = isinstance(entry, list) and entry and isinstance(entry[0].get("id"), dict)
+            if is_pattern and entry[0]["id"].get("type") == kind:
+                return [e["id"] for e in entry]
+    return []
+
+
+def build_spec(
+    envelope_text: Any,
+    weights: dict[str, Any],
+    bounds: list[tuple[str, str, Any, Any]],
+    locks: dict[str, Any],
+    excluded: list[str],
+    equity_population: str,
+    whole_ppa: bool,
+    on_no_fit: str,
+) -> tuple[ScenarioSpec | None, dict[str, Any]]:
+    """The spec from the page's inputs, or None with the problems by field: ``envelope``, ``weights``, ``bounds``
+    ({(dim, key): message}), ``locked`` ({ppa_id: message})."""
+    problems: dict[str, Any] = {"bounds": {}, "locked": {}}
+    envelope, message = parse_amount(envelope_text, required=True)
+    if message:
+        problems["envelope"] = message
+    parsed: dict[str, Decimal] = {}
+    for key, text in weights.items():
+        value, message = parse_weight(text)
+        if message:
+            problems["weights"] = f"{dict((k, label) for k, label, _ in STRATEGIES).get(key, key)}: {message}"
+        elif value:
+            parsed[key] = value
+    if "weights" not in problems:
+        total = sum(parsed.values(), Decimal(0))
+        if abs(total - 1) > WEIGHT_TOLERANCE:
+            problems["weights"] = f"The weights sum to {total.normalize():f}; they must sum to 1"
+    spec_bounds = []
+    for dimension, key, low_text, high_text in bounds:
+        low, low_message = parse_amount(low_text)
+        high, high_message = parse_amount(high_text)
+        message = low_message or high_message
+        if not message and low is not None and high is not None and low > high:
+            message = "The minimum is above the maximum"
+        if message:
+            problems["bounds"][(dimension, key)] = message
+        elif low is not None or high is not None:
+            spec_bounds.append(Bound(dimension, key, low, high))
+    locked = {}
+    for ppa_id, text in locks.items():
+        value, message = parse_amount(text)
+        if message:
+            problems["locked"][ppa_id] = message
+        elif value is not None:
+            locked[ppa_id] = value
+    if envelope is not None and not problems["locked"] and locked and sum(locked.values()) > envelope:
+        problems["envelope"] = (
+            f"The envelope {fmt.peso_exact(envelope)} is below the locked total {fmt.peso_exact(sum(locked.values()))}"
+        )
+    if any(problems.get(k) for k in ("envelope", "weights", "bounds", "locked")):
+        return None, problems
+    spec = ScenarioSpec(
+        envelope=envelope,
+        strategies=tuple(StrategyWeight(k, v) for k, v in parsed.items()),
+        bounds=tuple(spec_bounds),
+        locked=locked,
+        excluded=tuple(sorted(set(excluded) - set(locked))),
+        whole_ppa=bool(whole_ppa),
+        on_no_fit=on_no_fit or "skip",
+        greedy_score="needs",
+        equity_population=equity_population or "total",
+    )
+    return spec, problems
+
+
+def engine_problems(errors: tuple[Problem, ...]) -> dict[str, Any]:
+    """The engine's problems placed on the page's fields (what has no field goes to ``general``)."""
+    placed: dict[str, Any] = {"bounds": {}, "locked": {}, "general": []}
+    for problem in errors:
+        if problem.field == "envelope":
+            placed["envelope"] = problem.message
+        elif problem.field == "strategies":
+            placed["weights"] = problem.message
+        elif problem.field == "bounds" and problem.key is not None:
+            placed["bounds"][problem.key] = problem.message
+        elif problem.field in ("locked", "excluded") and problem.ppa_id is not None:
+            placed["locked"][problem.ppa_id] = problem.message
+        else:
+            placed["general"].append(problem.message)
+    return placed
+
+
+def _weight_sum_text(weights: dict[str, Any]) -> Any:
+    values = [parse_weight(v)[0] for v in weights.values()]
+    if any(v is None for v in values):
+        return html.Span("Sum: —", className="text-danger")
+    total = sum(values, Decimal(0))
+    ok = abs(total - 1) <= WEIGHT_TOLERANCE
+    return html.Span(
+        f"Sum: {total.normalize():f}" + (" ✓" if ok else " (must be 1)"),
+        className="text-success" if ok else "text-danger",
+        **{"data-weight-sum": f"{total.normalize():f}"},
+    )
+
+
+def results_view(result: q.ScenarioResult) -> Any:
+    """Tiles, the three comparisons, the ceilings and the engine's warnings."""
+    allocation = result.outcome.allocation
+    assert allocation is not None
+    ppas = result.ppas()
+    baseline_ppas = result.candidates.with_columns(allocated=pl.col("baseline"))
+    from models.outcomes import needs_covered, projected_beneficiaries
+
+    tiles = sf.summary_tiles(
+        allocation.envelope,
+        allocation.allocated_total,
+        allocation.unallocated,
+        result.candidates["baseline"].sum(),
+        allocation.ceilings,
+        result.needs_covered() or 0,
+        needs_covered(result.need_links, baseline_ppas),
+        int(ppas["projected_beneficiaries"].sum()),
+        int(projected_beneficiaries(baseline_ppas).sum()),
+    )
+    graphs = [
+        dbc.Col(
+            dbc.Card(
+                dbc.CardBody(
+                    dcc.Graph(
+                        figure=sf.comparison_bar(sf.versus_baseline(ppas, d), d),
+                        config={"displaylogo": False, "modeBarButtons": [["toImage"]]},
+                        id=f"{PREFIX}-graph-{d}",
+                    )
+                ),
+                className="chart-card h-100",
+            ),
+            lg=4,
+        )
+        for d in sf.GROUP_COLUMNS
+    ]
+    warnings = [html.Li(p.message) for p in allocation.warnings] + [html.Li(p.message) for p in allocation.notes]
+    return html.Div(
+        [
+            html.Div([tile_card(t) for t in tiles], className="kpi-grid mb-3", id=f"{PREFIX}-tiles"),
+            dbc.Row(graphs, className="g-3 mb-3"),
+            section_card(
+                "Ceilings under this scenario",
+                html.Div(
+                    table(
+                        sf.CEILING_COLUMNS,
+                        sf.ceiling_rows(allocation.ceilings),
+                        empty="The planning year has no active, mapped ceiling",
+                    ),
+                    className="table-scroll",
+                ),
+                lead="Hard ceilings block: the engine never allocates past them. Soft ceilings warn at a threshold.",
+                flush=True,
+            ),
+            section_card("Engine notes", html.Ul(warnings, className="scenario-warnings"), flush=False)
+            if warnings
+            else html.Div(),
+        ]
+    )
+
+
+def recompute(
+    envelope_text: Any,
+    weight_values: list[Any],
+    equity_population: str,
+    whole_ppa: bool,
+    on_no_fit: str,
+    mins: list[Any],
+    maxes: list[Any],
+    locks: list[Any],
+    excludes: list[Any],
+    year_data: dict | None,
+    home: Home,
+) -> tuple[Any, ...]:
+    """Every edit: parse, validate, run the engine, show; bad input → messages on the fields and no recompute."""
+    weight_ids = _ids(WEIGHT)
+    bound_ids = _ids(BOUND_MIN)
+    lock_ids = _ids(LOCK)
+    exclude_ids = _ids(EXCLUDE)
+    allocated_ids = _ids(ALLOCATED)
+    weights = {i["strategy"]: v for i, v in zip(weight_ids, weight_values, strict=True)}
+    bounds = [(i["dim"], i["key"], lo, hi) for i, lo, hi in zip(bound_ids, mins, maxes, strict=True)]
+    lock_texts = {i["ppa"]: v for i, v in zip(lock_ids, locks, strict=True)}
+    excluded = [i["ppa"] for i, v in zip(exclude_ids, excludes, strict=True) if v]
+    weight_sum = _weight_sum_text(weights)
+    if not year_data:
+        raise PreventUpdate
+    spec, problems = build_spec(
+        envelope_text, weights, bounds, lock_texts, excluded, equity_population, whole_ppa, on_no_fit
+    )
+    outcome_results: Any = dash.no_update
+    allocated_cells: Any = [dash.no_update] * len(allocated_ids)
+    spec_json = None
+    status: Any
+    if spec is not None:
+        with read_only(home) as con:
+            result = q.evaluate_spec(con, spec, int(year_data["fiscal_year"]))
+        if result.outcome.allocation is None:
+            problems = engine_problems(result.outcome.errors)
+        else:
+            amounts = result.outcome.allocation.amounts()
+            allocated_cells = [fmt.peso_short(amounts.get(i["ppa"])) for i in allocated_ids]
+            outcome_results = results_view(result)
+            spec_json = spec_to_json(spec)
+    general = problems.get("general", [])
+    has_problems = bool(
+        problems.get("envelope") or problems.get("weights") or problems["bounds"] or problems["locked"] or general
+    )
+    if has_problems:
+        status = dbc.Alert(
+            [
+                html.Strong("Not recomputed: "),
+                "fix the fields marked in red" + (" — " + "; ".join(general) if general else "."),
+                " The figures below are the last valid scenario.",
+            ],
+            color="danger",
+            className="py-2",
+            id=f"{PREFIX}-problems",
+        )
+    else:
+        status = html.Div("Recomputed.", className="text-muted small", id=f"{PREFIX}-ok")
+    bound_messages = []
+    for i in bound_ids:
+        message = problems["bounds"].get((i["dim"], i["key"])) or problems["bounds"].get(i["key"])
+        bound_messages.append(message or "")
+    bound_invalid = [bool(m) for m in bound_messages]
+    lock_messages = [problems["locked"].get(i["ppa"], "") for i in lock_ids]
+    weights_message = problems.get("weights") or ""
+    return (
+        bool(problems.get("envelope")),
+        problems.get("envelope") or "",
+        weight_sum,
+        weights_message,
+        [bool(weights_message)] * len(weight_ids),
+        bound_invalid,
+        bound_invalid,
+        bound_messages,
+        [bool(m) for m in lock_messages],
+        lock_messages,
+        status,
+        outcome_results,
+        allocated_cells,
+        spec_json,
+    )
+
+
+def save(
+    _save: int,
+    _save_new: int,
+    name: Any,
+    owner: Any,
+    status: Any,
+    description: Any,
+    comment: Any,
+    spec_json: str | None,
+    loaded: dict | None,
+    year_data: dict | None,
+    tick: int,
+    home: Home,
+) -> tuple[Any, ...]:
+    """Save the current inputs (a new version of the loaded scenario, or a new scenario)."""
+    if not dash.ctx.triggered_id or not year_data:
+        raise PreventUpdate
+    if not spec_json:
+        message = dbc.Alert("Fix the inputs first: only a scenario that computes can be saved.", color="danger")
+        return False, "", False, "", message, dash.no_update, dash.no_update
+    as_new = dash.ctx.triggered_id == SAVE_NEW or not loaded
+    try:
+        row = store.save(
+            home.state_url,
+            spec_from_json(spec_json),
+            name=name,
+            fiscal_year=year_data["fiscal_year"],
+            owner=owner,
+            saved_by=owner,
+            description=description,
+            status=status,
+            scenario_id=None if as_new else int(loaded["scenario_id"]),
+            comment=comment,
+        )
+    except store.ScenarioStoreError as error:
+        problems = error.problems
+        return (
+            "name" in problems,
+            problems.get("name", ""),
+            "owner" in problems or "saved_by" in problems,
+            problems.get("owner", problems.get("saved_by", "")),
+            dbc.Alert("Not saved: " + "; ".join(f"{k}: {v}" for k, v in problems.items()), color="danger"),
+            dash.no_update,
+            dash.no_update,
+        )
+    message = dbc.Alert(
+        f"Saved '{row['name']}' (FY {row['fiscal_year']}), version {row['current_version']}.",
+        color="success",
+        id=f"{PREFIX}-saved-ok",
+    )
+    return False, "", False, "", message, {"scenario_id": row["scenario_id"], "name": row["name"]}, (tick or 0) + 1
+
+
+def _saved_results(home: Home, year: int, rows: list[dict]) -> list[tuple[dict, q.ScenarioResult]]:
+    results = []
+    with read_only(home) as con:
+        for row in rows:
+            spec = store.load(home.state_url, row["scenario_id"])["spec"]
+            results.append((row, q.evaluate_spec(con, spec, year)))
+    return results
+
+
+def saved_list(year_data: dict | None, _tick: int, dimension: str, home: Home) -> tuple[Any, Any]:
+    """The year's saved scenarios (load, clone) and all of them side by side with the baseline."""
+    if not year_data:
+        raise PreventUpdate
+    year = int(year_data["fiscal_year"])
+    rows = store.list_scenarios(home.state_url, fiscal_year=year)
+    if not rows:
+        empty = html.P(f"No scenario of FY {year} has been saved yet.", className="empty-state text-muted m-3")
+        return empty, html.Div()
+    head = html.Thead(html.Tr([html.Th(h) for h in ("Name", "Owner", "Status", "Version", "Updated (UTC)", "")]))
+    body = []
+    for row in rows:
+        body.append(
+            html.Tr(
+                [
+                    html.Td(row["name"], title=row["description"] or ""),
+                    html.Td(row["owner"]),
+                    html.Td(row["status"].replace("_", " ")),
+                    html.Td(row["current_version"], className="num"),
+                    html.Td(row["updated_at"].strftime("%Y-%m-%d %H:%M")),
+                    html.Td(
+                        [
+                            dbc.Button(
+                                "Load",
+                                id={"type": LOAD, "id": row["scenario_id"]},
+                                size="sm",
+                                color="primary",
+                                outline=True,
+                                className="me-1",
+                                n_clicks=0,
+                            ),
+                            dbc.Button(
+                                "Clone",
+                                id={"type": CLONE, "id": row["scenario_id"]},
+                                size="sm",
+                                color="secondary",
+                                outline=True,
+                                n_clicks=0,
+                            ),
+                        ]
+                    ),
+                ],
+                className="scenario-saved-row",
+            )
+        )
+    listing = dbc.Table([head, html.Tbody(body)], size="sm", hover=True, className="data-table mb-0")
+    results = _saved_results(home, year, rows)
+    candidates = results[0][1].candidates
+    baseline = sf.versus_baseline(candidates.with_columns(allocated=pl.col("baseline")), dimension)
+    columns_data = []
+    for row, result in results:
+        frame = None
+        if result.outcome.allocation is not None:
+            frame = sf.versus_baseline(result.ppas(), dimension)
+        columns_data.append((f"{row['name']} v{row['current_version']}", frame))
+    columns, table_rows = sf.saved_comparison_rows(baseline, columns_data, dimension)
+    return listing, table(columns, table_rows, empty="No PPAs in the planning year")
+
+
+def load_or_clone(_loads: list[Any], _clones: list[Any], owner: Any, tick: int, home: Home) -> tuple[Any, ...]:
+    """Load a saved scenario into the inputs, or clone it (a new draft with the same spec)."""
+    trigger = dash.ctx.triggered_id
+    if not isinstance(trigger, dict) or not dash.ctx.triggered or not dash.ctx.triggered[0]["value"]:
+        raise PreventUpdate
+    scenario_id = int(trigger["id"])
+    if trigger["type"] == CLONE:
+        source = store.load(home.state_url, scenario_id)
+        taken = {r["name"].lower() for r in store.list_scenarios(home.state_url, fiscal_year=source["fiscal_year"])}
+        name, n = f"{source['name']} (copy)", 2
+        while name.lower() in taken:
+            name, n = f"{source['name']} (copy {n})", n + 1
+        store.clone(
+            home.state_url, scenario_id, name=name, owner=(str(owner).strip() if owner else "") or source["owner"]
+        )
+        message = dbc.Alert(f"Cloned '{source['name']}' as '{name}'.", color="success", id=f"{PREFIX}-cloned-ok")
+        nothing = dash.no_update
+        return (nothing,) * 12 + (message, (tick or 0) + 1)
+    loaded = store.load(home.state_url, scenario_id)
+    spec: ScenarioSpec = loaded["spec"]
+    weights = {s.strategy: str(s.weight) for s in spec.strategies}
+    bound_of = {(b.dimension, b.key): b for b in spec.bounds}
+    bound_ids = _ids(BOUND_MIN)
+    mins = [
+        _text(bound_of[(i["dim"], i["key"])].minimum) if (i["dim"], i["key"]) in bound_of else "" for i in bound_ids
+    ]
+    maxes = [
+        _text(bound_of[(i["dim"], i["key"])].maximum) if (i["dim"], i["key"]) in bound_of else "" for i in bound_ids
+    ]
+    locks = [_text(spec.locked.get(i["ppa"])) for i in _ids(LOCK)]
+    excluded = set(spec.excluded)
+    excludes = [i["ppa"] in excluded for i in _ids(EXCLUDE)]
+    message = dbc.Alert(
+        f"Loaded '{loaded['name']}' version {loaded['version']} (saved by {loaded['saved_by']}); "
+        "Save adds a version to it.",
+        color="info",
+        id=f"{PREFIX}-loaded-ok",
+    )
+    return (
+        _text(spec.envelope),
+        [weights.get(i["strategy"], "0") for i in _ids(WEIGHT)],
+        spec.equity_population,
+        bool(spec.whole_ppa),
+        spec.on_no_fit,
+        mins,
+        maxes,
+        locks,
+        excludes,
+        loaded["name"],
+        loaded["owner"],
+        {"scenario_id": scenario_id, "name": loaded["name"]},
+        message,
+        dash.no_update,
+    )
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+# ------------------------------------------------------------------------------------------------ export
+def export_tables(filters: Filters, home: Home, spec_json: str | None, year_data: dict | None) -> export.Export:
+    """The scenario on screen: its PPAs (the CSV), by sector / area / MOA vs baseline, its ceilings, its inputs, and
+    the saved scenarios as of the last refresh (fct_scenario_comparison)."""
+    notes = []
+    tables: dict[str, pl.DataFrame] = {}
+    with read_only(home) as con:
+        year = int(year_data["fiscal_year"]) if year_data else q.planning_year(con, filters)
+        if year is None:
+            return export.Export({"PPA allocations": pl.DataFrame({"note": ["No PPA has a fiscal year"]})})
+        if not spec_json:
+            notes.append("The inputs on screen have problems: the workbook shows the baseline only.")
+            frame = q.candidates(con, year)
+            tables["PPA allocations"] = frame.select("ppa_id", "title", "moa", "sector", "area_name", "baseline")
+        else:
+            spec = spec_from_json(spec_json)
+            result = q.evaluate_spec(con, spec, year)
+            allocation = result.outcome.allocation
+            if allocation is None:
+                notes.append(
+                    "The scenario does not compute on the current data: "
+                    + "; ".join(p.message for p in result.outcome.errors)
+                )
+                tables["PPA allocations"] = result.candidates.select("ppa_id", "title", "baseline")
+            else:
+                ppas = result.ppas()
+                tables["PPA allocations"] = ppas.select(
+                    "ppa_id",
+                    "title",
+                    "moa",
+                    "sector",
+                    "area_id",
+                    "area_name",
+                    "requested_cost",
+                    "baseline",
+                    "allocated",
+                    (pl.col("allocated") - pl.col("baseline")).alias("delta_vs_baseline"),
+                    "status",
+                    "projected_beneficiaries",
+                )
+                for dimension in sf.GROUP_COLUMNS:
+                    tables[sf.GROUP_TITLES[dimension]] = sf.versus_baseline(ppas, dimension)
+                tables["Ceilings"] = allocation.ceilings
+                tables["Inputs"] = pl.DataFrame(
+                    {
+                        "input": ["fiscal_year", "spec"],
+                        "value": [str(year), json.dumps(json.loads(spec_json), indent=1)],
+                    }
+                )
+                notes.append(
+                    f"FY {year}: envelope {fmt.peso_exact(allocation.envelope)}, allocated "
+                    f"{fmt.peso_exact(allocation.allocated_total)}, "
+                    f"unallocated {fmt.peso_exact(allocation.unallocated)}."
+                )
+        try:
+            tables["Saved (last refresh)"] = q.saved_comparison(con, year)
+        except duckdb.CatalogException:
+            notes.append("fct_scenario_comparison is not in this warehouse yet (run a refresh).")
+    notes.append("Baseline = the PPAs' approved budget (fct_ppa_budget.budget_allocation).")
+    return export.Export(tables, notes=notes, rate_columns=("share",))
+
+
+# ------------------------------------------------------------------------------------------------ register
+def register(app: dash.Dash, home: Home) -> None:
+    dash.register_page(__name__, path=PATH, name=NAME, title=TITLE, order=ORDER, layout=layout)
+
+    @app.callback(
+        Output(YEAR, "data"),
+        Output(YEAR_NOTE, "children"),
+        Output(BOUNDS, "children"),
+        Output(PPAS, "children"),
+        Output(ENVELOPE, "value"),
+        Input(ids.FILTERS, "data"),
+    )
+    def scenario_context(filters_data):
+        return context(filters_data, home)
+
+    @app.callback(
+        Output(ENVELOPE, "invalid"),
+        Output(ENVELOPE_FEEDBACK, "children"),
+        Output(WEIGHT_SUM, "children"),
+        Output(WEIGHTS_FEEDBACK, "children"),
+        Output({"type": WEIGHT, "strategy": ALL}, "invalid"),
+        Output({"type": BOUND_MIN, "dim": ALL, "key": ALL}, "invalid"),
+        Output({"type": BOUND_MAX, "dim": ALL, "key": ALL}, "invalid"),
+        Output({"type": BOUND_MESSAGE, "dim": ALL, "key": ALL}, "children"),
+        Output({"type": LOCK, "ppa": ALL}, "invalid"),
+        Output({"type": LOCK_MESSAGE, "ppa": ALL}, "children"),
+        Output(STATUS, "children"),
+        Output(RESULTS, "children"),
+        Output({"type": ALLOCATED, "ppa": ALL}, "children"),
+        Output(SPEC, "data"),
+        Input(ENVELOPE, "value"),
+        Input({"type": WEIGHT, "strategy": ALL}, "value"),
+        Input(EQUITY_POPULATION, "value"),
+        Input(WHOLE_PPA, "value"),
+        Input(ON_NO_FIT, "value"),
+        Input({"type": BOUND_MIN, "dim": ALL, "key": ALL}, "value"),
+        Input({"type": BOUND_MAX, "dim": ALL, "key": ALL}, "value"),
+        Input({"type": LOCK, "ppa": ALL}, "value"),
+        Input({"type": EXCLUDE, "ppa": ALL}, "value"),
+        Input(YEAR, "data"),
+    )
+    def scenario_recompute(*values):
+        return recompute(*values, home)
+
+    @app.callback(
+        Output(NAME_INPUT, "invalid"),
+        Output(NAME_FEEDBACK, "children"),
+        Output(OWNER, "invalid"),
+        Output(OWNER_FEEDBACK, "children"),
+        Output(SAVE_MESSAGE, "children"),
+        Output(LOADED, "data"),
+        Output(SAVED_TICK, "data"),
+        Input(SAVE, "n_clicks"),
+        Input(SAVE_NEW, "n_clicks"),
+        State(NAME_INPUT, "value"),
+        State(OWNER, "value"),
+        State(SAVE_STATUS, "value"),
+        State(DESCRIPTION, "value"),
+        State(COMMENT, "value"),
+        State(SPEC, "data"),
+        State(LOADED, "data"),
+        State(YEAR, "data"),
+        State(SAVED_TICK, "data"),
+        prevent_initial_call=True,
+    )
+    def scenario_save(*values):
+        return save(*values, home)
+
+    @app.callback(
+        Output(SAVED_LIST, "children"),
+        Output(COMPARISON, "children"),
+        Input(YEAR, "data"),
+        Input(SAVED_TICK, "data"),
+        Input(COMPARE_DIMENSION, "value"),
+    )
+    def scenario_saved_list(*values):
+        return saved_list(*values, home)
+
+    @app.callback(
+        Output(ENVELOPE, "value", allow_duplicate=True),
+        Output({"type": WEIGHT, "strategy": ALL}, "value"),
+        Output(EQUITY_POPULATION, "value"),
+        Output(WHOLE_PPA, "value"),
+        Output(ON_NO_FIT, "value"),
+        Output({"type": BOUND_MIN, "dim": ALL, "key": ALL}, "value"),
+        Output({"type": BOUND_MAX, "dim": ALL, "key": ALL}, "value"),
+        Output({"type": LOCK, "ppa": ALL}, "value"),
+        Output({"type": EXCLUDE, "ppa": ALL}, "value"),
+        Output(NAME_INPUT, "value"),
+        Output(OWNER, "value"),
+        Output(LOADED, "data", allow_duplicate=True),
+        Output(SAVE_MESSAGE, "children", allow_duplicate=True),
+        Output(SAVED_TICK, "data", allow_duplicate=True),
+        Input({"type": LOAD, "id": ALL}, "n_clicks"),
+        Input({"type": CLONE, "id": ALL}, "n_clicks"),
+        State(OWNER, "value"),
+        State(SAVED_TICK, "data"),
+        prevent_initial_call=True,
+    )
+    def scenario_load_or_clone(*values):
+        return load_or_clone(*values, home)
+
+    export.register(
+        app,
+        home,
+        EXPORT,
+        "Scenario builder",
+        "scenarios",
+        export_tables,
+        state=[State(SPEC, "data"), State(YEAR, "data")],
+    )

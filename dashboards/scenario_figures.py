@@ -1,0 +1,227 @@
+"""Figures and rows of the scenario builder: pure functions of the engine's result and small frames.
+
+Colours keep their meaning everywhere (dashboards.theme): green ok, amber warning, red breach/blocked, grey unknown;
+the scenario is blue, the baseline grey. Hover text shows exact pesos.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashboards import formatting as fmt
+from dashboards.figures import Column, Tile, base_layout, empty_figure
+from dashboards.theme import BAD, BLUE, GOOD, NEUTRAL, WARNING
+
+GROUP_COLUMNS = {"sector": "sector", "area": "area_id", "moa": "moa"}
+GROUP_TITLES = {"sector": "By sector", "area": "By area", "moa": "By MOA"}
+
+
+def versus_baseline(ppas: pl.DataFrame, dimension: str) -> pl.DataFrame:
+    """key, label, ppas, allocated, baseline, delta per group of ``dimension`` (sector, area, moa), largest first."""
+    column = GROUP_COLUMNS[dimension]
+    label = "area_name" if dimension == "area" else column
+    if ppas.is_empty():
+        return pl.DataFrame(
+            schema={
+                "key": pl.String,
+                "label": pl.String,
+                "ppas": pl.UInt32,
+                "allocated": pl.Decimal(38, 2),
+                "baseline": pl.Decimal(38, 2),
+                "delta": pl.Decimal(38, 2),
+            }
+        )
+    return (
+        ppas.group_by(pl.col(column).alias("key"))
+        .agg(
+            pl.col(label).first().alias("label"),
+            pl.len().alias("ppas"),
+            pl.col("allocated").cast(pl.Decimal(38, 2)).sum().alias("allocated"),
+            pl.col("baseline").cast(pl.Decimal(38, 2)).sum().alias("baseline"),
+        )
+        .with_columns(delta=pl.col("allocated") - pl.col("baseline"))
+        .sort(["allocated", "baseline", "key"], descending=[True, True, False])
+    )
+
+
+def _label(dimension: str, value: str | None) -> str:
+    return fmt.sector_label(value) if dimension == "sector" else str(value)
+
+
+def comparison_bar(groups: pl.DataFrame, dimension: str, limit: int = 15) -> go.Figure:
+    """Scenario (blue) vs baseline (grey) per group, horizontal; the Δ is written at each bar and in the hover."""
+    title = f"{GROUP_TITLES[dimension]}: scenario vs baseline"
+    if groups.is_empty():
+        return empty_figure(title, "No allocation to show: fix the inputs above")
+    shown = groups.head(limit).reverse()
+    labels = [_label(dimension, v) for v in shown["label"].to_list()]
+    allocated = shown["allocated"].to_list()
+    baseline = shown["baseline"].to_list()
+    delta = shown["delta"].to_list()
+    fig = go.Figure()
+    fig.add_bar(
+        y=labels,
+        x=[float(v) for v in baseline],
+        name="Baseline (approved budget)",
+        orientation="h",
+        marker_color=NEUTRAL,
+        customdata=[fmt.peso_exact(v) for v in baseline],
+        hovertemplate="%{y}<br>Baseline %{customdata}<extra></extra>",
+    )
+    fig.add_bar(
+        y=labels,
+        x=[float(v) for v in allocated],
+        name="Scenario",
+        orientation="h",
+        marker_color=BLUE,
+        text=[("+" if d > 0 else "") + fmt.peso_short(d) if d != 0 else "=" for d in delta],
+        textposition="outside",
+        customdata=[[fmt.peso_exact(a), fmt.peso_exact(d)] for a, d in zip(allocated, delta, strict=True)],
+        hovertemplate="%{y}<br>Scenario %{customdata[0]}<br>Δ vs baseline %{customdata[1]}<extra></extra>",
+    )
+    fig = base_layout(fig, title, max(260, 60 + 44 * len(labels)))
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.08}, margin={"r": 70})
+    fig.update_xaxes(tickprefix="₱", title=None)
+    if groups.height > limit:
+        fig.add_annotation(
+            text=f"{limit} largest of {groups.height}", x=1, y=1.06, xref="paper", yref="paper", showarrow=False
+        )
+    return fig
+
+
+def summary_tiles(
+    envelope: Decimal,
+    allocated: Decimal,
+    unallocated: Decimal,
+    baseline: Decimal,
+    ceilings: pl.DataFrame,
+    needs_covered: int,
+    baseline_needs_covered: int,
+    beneficiaries: int,
+    baseline_beneficiaries: int,
+) -> list[Tile]:
+    """Envelope, allocated, unallocated, Δ vs baseline, ceilings, needs covered, projected beneficiaries."""
+    delta = allocated - baseline
+    hard_at_limit = ceilings.filter(pl.col("hard") & (pl.col("allocated") >= pl.col("amount"))).height
+    soft_over = ceilings.filter(~pl.col("hard") & (pl.col("status") == "exceeded")).height
+    soft_near = ceilings.filter(~pl.col("hard") & (pl.col("status") == "warning")).height
+    ceiling_tone = "bad" if soft_over else "warning" if soft_near or hard_at_limit else "good"
+    return [
+        Tile("envelope", "Envelope", fmt.peso_short(envelope), fmt.peso_exact(envelope), "The budget to spread."),
+        Tile(
+            "allocated",
+            "Allocated",
+            fmt.peso_short(allocated),
+            fmt.peso_exact(allocated),
+            "Σ of what the scenario gives the PPAs (never above the envelope).",
+        ),
+        Tile(
+            "unallocated",
+            "Unallocated",
+            fmt.peso_short(unallocated),
+            fmt.peso_exact(unallocated),
+            "Envelope − allocated: what no PPA could take under the rules.",
+            tone="warning" if unallocated > 0 else None,
+        ),
+        Tile(
+            "delta",
+            "Δ vs baseline",
+            ("+" if delta > 0 else "") + fmt.peso_short(delta),
+            f"baseline {fmt.peso_exact(baseline)}",
+            "Allocated − the PPAs' approved budget (the baseline).",
+            tone="warning" if delta < 0 else None,
+        ),
+        Tile(
+            "ceilings",
+            "Ceilings",
+            f"{soft_over} exceeded",
+            f"{soft_near} near a soft limit · {hard_at_limit} hard at limit",
+            "Hard ceilings block (the engine never exceeds them); soft ceilings warn at their threshold.",
+            tone=ceiling_tone,
+        ),
+        Tile(
+            "needs",
+            "Needs covered",
+            fmt.count(needs_covered),
+            f"baseline {fmt.count(baseline_needs_covered)}",
+            "Distinct community needs at least one of whose funding PPAs gets money.",
+            tone="warning" if needs_covered < baseline_needs_covered else None,
+        ),
+        Tile(
+            "beneficiaries",
+            "Projected beneficiaries",
+            fmt.count(beneficiaries),
+            f"baseline {fmt.count(baseline_beneficiaries)}",
+            "Σ beneficiaries × min(1, allocated / requested) of the PPAs.",
+        ),
+    ]
+
+
+CEILING_COLUMNS = (
+    Column("name", "Ceiling"),
+    Column("kind", "Kind"),
+    Column("amount", "Ceiling", numeric=True),
+    Column("allocated", "Allocated", numeric=True),
+    Column("utilisation", "Used", numeric=True),
+    Column("status", "Status"),
+)
+
+STATUS_CLASS = {"ok": "row-ok", "warning": "row-warning", "exceeded": "row-bad"}
+STATUS_COLOUR = {"ok": GOOD, "warning": WARNING, "exceeded": BAD}
+
+
+def ceiling_rows(ceilings: pl.DataFrame) -> list[dict[str, str]]:
+    """One row per ceiling, breaches first: hard ones are held at their limit (blocks), soft ones warn."""
+    if ceilings.is_empty():
+        return []
+    order = {"exceeded": 0, "warning": 1, "ok": 2}
+    rows = []
+    for row in sorted(ceilings.iter_rows(named=True), key=lambda r: (order.get(r["status"], 3), r["name"])):
+        at_limit = row["hard"] and row["allocated"] >= row["amount"]
+        status = "blocked at limit" if at_limit else row["status"]
+        rows.append(
+            {
+                "name": row["name"],
+                "kind": "hard (blocks)" if row["hard"] else "soft (warns)",
+                "amount": fmt.peso_exact(row["amount"]),
+                "allocated": fmt.peso_exact(row["allocated"]),
+                "utilisation": fmt.percent(row["utilisation"]),
+                "status": status,
+                "row_class": STATUS_CLASS.get("warning" if at_limit else row["status"], ""),
+            }
+        )
+    return rows
+
+
+PPA_RESULT_COLUMNS = ("ppa_id", "title", "moa", "sector", "area_name", "requested_cost", "baseline", "allocated")
+
+
+def saved_comparison_rows(
+    baseline: pl.DataFrame, scenarios: list[tuple[str, pl.DataFrame | None]], dimension: str
+) -> tuple[list[Column], list[dict[str, str]]]:
+    """A side-by-side table: one row per group of ``dimension``; the baseline, then each saved scenario's amount
+    and Δ vs baseline (a scenario that no longer fits the data shows "—"). ``baseline``: key, label, baseline;
+    each scenario frame: key, allocated (from :func:`versus_baseline`)."""
+    columns = [
+        Column("label", GROUP_TITLES[dimension].removeprefix("By ").capitalize()),
+        Column("base", "Baseline", True),
+    ]
+    for i, (name, _frame) in enumerate(scenarios):
+        columns += [Column(f"s{i}", name, True), Column(f"d{i}", "Δ", True)]
+    rows = []
+    for key, label, base in baseline.select("key", "label", "baseline").iter_rows():
+        row = {"label": _label(dimension, label), "base": fmt.peso_short(base)}
+        for i, (_name, frame) in enumerate(scenarios):
+            if frame is None:
+                row[f"s{i}"] = row[f"d{i}"] = "—"
+                continue
+            match = frame.filter(pl.col("key") == key)
+            amount = match["allocated"][0] if match.height else Decimal(0)
+            diff = amount - base
+            row[f"s{i}"] = fmt.peso_short(amount)
+            row[f"d{i}"] = ("+" if diff > 0 else "") + fmt.peso_short(diff)
+        rows.append(row)
+    return columns, rows

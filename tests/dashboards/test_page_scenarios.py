@@ -1,0 +1,136 @@
+"""The scenario builder in headless Chromium over the demo warehouse: edit inputs and see the comparison change, get
+an inline message for a bad value (and no recompute), save, reload and find the scenario, export it as CSV and XLSX."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from decimal import Decimal
+
+import pytest
+
+from dashboards import formatting as fmt
+from dashboards import scenario_queries as q
+from ingest import scenarios as store
+from ingest.warehouse import read_only
+from models.allocation import ScenarioSpec, StrategyWeight
+from tests.browser import choose, download, open_page, screenshot, severe_console_entries, text, wait
+
+pytestmark = pytest.mark.browser
+
+YEAR = 2024
+NEEDS_WEIGHT = """.scenario-weight-input[id*='"strategy":"needs"']"""
+
+
+def _type(driver, css: str, value: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    element = driver.find_element(By.CSS_SELECTOR, css)
+    element.clear()
+    element.send_keys(value)
+    element.send_keys(Keys.TAB)  # the inputs are debounced: the value is committed when the field loses focus
+
+
+def _kpi(driver, key: str) -> str | None:
+    return text(driver, f"[data-kpi='{key}'] ~ .kpi-detail") or None
+
+
+def _wait_text(driver, css: str, expected: str) -> None:
+    wait(driver).until(lambda d: expected in (text(d, css) or ""), message=f"{css} never showed {expected!r}")
+
+
+def test_scenario_builder_edits_validates_saves_and_exports(demo_url, demo_home, page_browser):
+    from openpyxl import load_workbook
+    from selenium.webdriver.common.by import By
+
+    driver = page_browser
+    with read_only(demo_home) as con:
+        newest = q.planning_year(con)
+        candidates = q.candidates(con, YEAR)
+    baseline = candidates["baseline"].sum()
+
+    # the planning year follows the global fiscal-year filter
+    open_page(driver, demo_url + "/scenarios")
+    _wait_text(driver, "#scenario-year-note", f"Planning FY {newest}")
+    choose(driver, "shell-fiscal-year", str(YEAR))
+    _wait_text(driver, "#scenario-year-note", f"Planning FY {YEAR} · {candidates.height:,} PPAs")
+    _wait_text(driver, "[data-kpi='envelope'] ~ .kpi-detail", fmt.peso_exact(baseline))
+
+    # an edit recomputes: half the baseline as the envelope, the engine's allocation on the same warehouse
+    envelope = (baseline / 2).quantize(Decimal("0.01"))
+    spec = ScenarioSpec(envelope=envelope, strategies=(StrategyWeight("needs", "0.5"), StrategyWeight("equity", "0.5")))
+    with read_only(demo_home) as con:
+        expected = q.evaluate_spec(con, spec, YEAR).outcome.allocation
+    assert expected is not None
+    _type(driver, "#scenario-envelope", str(envelope))
+    _wait_text(driver, "[data-kpi='allocated'] ~ .kpi-detail", fmt.peso_exact(expected.allocated_total))
+    assert _kpi(driver, "envelope") == fmt.peso_exact(envelope)
+    assert text(driver, "#scenario-status") == "Recomputed."
+
+    # a bad value: an inline message on the field, nothing recomputed
+    _type(driver, "#scenario-envelope", "lots")
+    _wait_text(driver, "#scenario-envelope-feedback", "is not an amount")
+    assert "is-invalid" in driver.find_element(By.ID, "scenario-envelope").get_attribute("class")
+    assert "Not recomputed" in text(driver, "#scenario-status")
+    assert _kpi(driver, "allocated") == fmt.peso_exact(expected.allocated_total)
+    # weights that do not sum to 1: the sum is shown and the fields are marked
+    _type(driver, "#scenario-envelope", str(envelope))
+    _type(driver, NEEDS_WEIGHT, "0.7")
+    _wait_text(driver, "#scenario-weight-sum", "Sum: 1.2 (must be 1)")
+    _wait_text(driver, "#scenario-weights-feedback", "must sum to 1")
+    assert driver.find_elements(By.CSS_SELECTOR, ".scenario-weight-input.is-invalid")
+    _type(driver, NEEDS_WEIGHT, "0.5")
+    _wait_text(driver, "#scenario-weight-sum", "Sum: 1 ✓")
+    _wait_text(driver, "#scenario-status", "Recomputed.")
+    # contradictory limits in the grid: a message on the row, nothing recomputed; cleared, it recomputes again
+    sector = candidates["sector"].sort()[0]
+    row_id = f'"dim":"sector","key":"{sector}"'
+    _type(driver, f"""input[id*='{row_id}'][id*='bound-min']""", "2000")
+    _type(driver, f"""input[id*='{row_id}'][id*='bound-max']""", "1000")
+    _wait_text(driver, f"""div[id*='{row_id}'][id*='bound-message']""", "The minimum is above the maximum")
+    assert "Not recomputed" in text(driver, "#scenario-status")
+    _type(driver, f"""input[id*='{row_id}'][id*='bound-max']""", "")
+    _type(driver, f"""input[id*='{row_id}'][id*='bound-min']""", "")
+    _wait_text(driver, "#scenario-status", "Recomputed.")
+    _wait_text(driver, "[data-kpi='allocated'] ~ .kpi-detail", fmt.peso_exact(expected.allocated_total))
+    assert driver.find_elements(By.CSS_SELECTOR, "#scenario-graph-sector .bars, #scenario-graph-sector .trace")
+
+    # save: a name is required, then it is stored in the state database
+    driver.find_element(By.ID, "scenario-save").click()
+    _wait_text(driver, "#scenario-name-feedback", "is required")
+    name = f"Half envelope {uuid.uuid4().hex[:6]}"
+    _type(driver, "#scenario-name", name)
+    _type(driver, "#scenario-owner", "Browser Planner")
+    driver.find_element(By.ID, "scenario-save").click()
+    _wait_text(driver, "#scenario-save-message", f"Saved '{name}' (FY {YEAR}), version 1")
+    saved = [s for s in store.list_scenarios(demo_home.state_url, fiscal_year=YEAR) if s["name"] == name]
+    assert len(saved) == 1 and saved[0]["owner"] == "Browser Planner"
+    stored_spec = store.load(demo_home.state_url, saved[0]["scenario_id"])["spec"]
+    assert Decimal(stored_spec.envelope) == envelope
+    screenshot(driver, "scenarios")
+
+    # reload: the scenario is listed, and loading it puts its envelope back
+    open_page(driver, demo_url + f"/scenarios?fiscal_year={YEAR}")
+    _wait_text(driver, "#scenario-saved-list", name)
+    wait(driver).until(lambda d: f"{name} v1".upper() in (text(d, "#scenario-comparison") or "").upper())  # a header
+    row = next(r for r in driver.find_elements(By.CSS_SELECTOR, ".scenario-saved-row") if name in r.text)
+    row.find_element(By.XPATH, ".//button[normalize-space()='Load']").click()
+    _wait_text(driver, "#scenario-save-message", f"Loaded '{name}' version 1")
+    wait(driver).until(lambda d: d.find_element(By.ID, "scenario-envelope").get_attribute("value") == str(envelope))
+    _wait_text(driver, "[data-kpi='allocated'] ~ .kpi-detail", fmt.peso_exact(expected.allocated_total))
+
+    # export: the CSV is the PPA table, the workbook has the breakdowns; both add up to what the engine allocates
+    csv_file = download(driver, "scenario-export-csv", ".csv")
+    rows = list(csv.DictReader(csv_file.read_text(encoding="utf-8-sig").splitlines()))
+    assert {r["ppa_id"] for r in rows} == set(candidates["ppa_id"].to_list())
+    assert sum(Decimal(r["allocated"]) for r in rows) == expected.allocated_total
+    assert sum(Decimal(r["baseline"]) for r in rows) == baseline
+    xlsx_file = download(driver, "scenario-export-xlsx", ".xlsx")
+    book = load_workbook(xlsx_file, read_only=True)
+    assert {"About", "PPA allocations", "By sector", "By area", "By MOA", "Ceilings"} <= set(book.sheetnames)
+    sector_rows = list(book["By sector"].iter_rows(values_only=True))
+    allocated_column = sector_rows[0].index("allocated")
+    total = sum(Decimal(str(r[allocated_column])) for r in sector_rows[1:])
+    assert total.quantize(Decimal("0.01")) == expected.allocated_total
+    assert severe_console_entries(driver) == []

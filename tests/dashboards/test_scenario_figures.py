@@ -1,0 +1,169 @@
+"""Scenario builder: figures and rows (dashboards/scenario_figures.py) and the page's input parsing (build_spec)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import polars as pl
+import pytest
+
+from dashboards import scenario_figures as sf
+from dashboards.pages import scenarios as page
+from dashboards.theme import BLUE, NEUTRAL
+from models.allocation import Bound
+from models.money import Problem
+
+D = Decimal
+
+PPAS = pl.DataFrame(
+    {
+        "ppa_id": ["a", "b", "c"],
+        "sector": ["social", "social", "economic"],
+        "area_id": ["province:1", "province:2", "province:1"],
+        "area_name": ["Cotabato", "Sulu", "Cotabato"],
+        "moa": ["MOH", "MOH", "MPW"],
+        "allocated": [D("10.00"), D("5.00"), D("0.00")],
+        "baseline": [D("12.00"), D("5.00"), D("3.50")],
+    }
+)
+
+
+def test_versus_baseline_sums_by_group_with_delta():
+    sectors = sf.versus_baseline(PPAS, "sector")
+    assert sectors.select("key", "ppas", "allocated", "baseline", "delta").rows() == [
+        ("social", 2, D("15.00"), D("17.00"), D("-2.00")),
+        ("economic", 1, D("0.00"), D("3.50"), D("-3.50")),
+    ]
+    areas = sf.versus_baseline(PPAS, "area")
+    assert areas.select("key", "label", "allocated").rows()[0] == ("province:1", "Cotabato", D("10.00"))
+    assert sf.versus_baseline(PPAS.clear(), "moa").is_empty()
+
+
+def test_comparison_bar_scenario_blue_baseline_grey_delta_written():
+    fig = sf.comparison_bar(sf.versus_baseline(PPAS, "moa"), "moa")
+    baseline, scenario = fig.data
+    assert (baseline.marker.color, scenario.marker.color) == (NEUTRAL, BLUE)
+    assert list(scenario.y) == ["MPW", "MOH"]  # largest at the top of a horizontal bar chart
+    assert list(scenario.text) == ["-₱4", "-₱2"]  # short amounts on the bars
+    assert "₱15.00" in scenario.customdata[1][0]
+
+
+def test_comparison_bar_empty_says_why():
+    fig = sf.comparison_bar(sf.versus_baseline(PPAS.clear(), "sector"), "sector")
+    assert "fix the inputs" in fig.layout.annotations[0].text
+
+
+CEILINGS = pl.DataFrame(
+    {
+        "name": ["hard", "soft over", "soft near", "soft ok"],
+        "hard": [True, False, False, False],
+        "amount": [D("10"), D("10"), D("10"), D("10")],
+        "allocated": [D("10"), D("12"), D("9.5"), D("1")],
+        "utilisation": [1.0, 1.2, 0.95, 0.1],
+        "status": ["warning", "exceeded", "warning", "ok"],
+    }
+)
+
+
+def test_ceiling_rows_breaches_first_with_status_colours():
+    rows = sf.ceiling_rows(CEILINGS)
+    assert [r["name"] for r in rows] == ["soft over", "hard", "soft near", "soft ok"]
+    assert [r["row_class"] for r in rows] == ["row-bad", "row-warning", "row-warning", "row-ok"]
+    assert rows[1]["status"] == "blocked at limit" and rows[1]["kind"] == "hard (blocks)"
+    assert sf.ceiling_rows(CEILINGS.clear()) == []
+
+
+def test_summary_tiles_tones():
+    tiles = {t.key: t for t in sf.summary_tiles(D("100"), D("90"), D("10"), D("120"), CEILINGS, 3, 5, 40, 50)}
+    assert tiles["unallocated"].tone == "warning" and tiles["delta"].value == "-₱30"
+    assert tiles["ceilings"].value == "1 exceeded" and tiles["ceilings"].tone == "bad"
+    assert tiles["needs"].tone == "warning" and tiles["needs"].detail == "baseline 5"
+
+
+def test_saved_comparison_rows_side_by_side():
+    baseline = sf.versus_baseline(PPAS.with_columns(allocated=pl.col("baseline")), "sector")
+    scenario = sf.versus_baseline(PPAS, "sector")
+    columns, rows = sf.saved_comparison_rows(baseline, [("A v1", scenario), ("Broken v2", None)], "sector")
+    assert [c.header for c in columns] == ["Sector", "Baseline", "A v1", "Δ", "Broken v2", "Δ"]
+    assert rows[0] == {"label": "Social", "base": "₱17", "s0": "₱15", "d0": "-₱2", "s1": "—", "d1": "—"}
+
+
+# ------------------------------------------------------------------------------------------- page input parsing
+@pytest.mark.parametrize(
+    ("text", "value", "message"),
+    [
+        ("1,500,000", D("1500000"), None),
+        ("₱ 12.50", D("12.50"), None),
+        ("", None, None),
+        ("abc", None, "is not an amount"),
+        ("1e6", None, "is not an amount"),
+        ("-5", None, "negative"),
+        ("1.234", None, "two decimals"),
+        ("nan", None, "is not an amount"),
+    ],
+)
+def test_parse_amount(text, value, message):
+    parsed, problem = page.parse_amount(text)
+    assert parsed == value
+    assert (problem is None) if message is None else (message in problem)
+
+
+def _build(envelope="100", weights=None, bounds=(), locks=None, excluded=()):
+    return page.build_spec(
+        envelope,
+        weights or {"needs": "0.5", "equity": "0.5"},
+        list(bounds),
+        locks or {},
+        list(excluded),
+        "total",
+        False,
+        "skip",
+    )
+
+
+def test_build_spec_from_good_inputs():
+    spec, _problems = _build(
+        weights={"needs": "0.25", "equity": "0.75", "policy": "0", "greedy": ""},
+        bounds=[("sector", "social", "10", ""), ("area", "province:1", "", "50"), ("sector", "x", "", "")],
+        locks={"a": "20", "b": ""},
+        excluded=["c", "a"],
+    )
+    assert spec is not None
+    assert [(s.strategy, s.weight) for s in spec.strategies] == [("needs", D("0.25")), ("equity", D("0.75"))]
+    assert spec.bounds == (Bound("sector", "social", D("10"), None), Bound("area", "province:1", None, D("50")))
+    assert spec.locked == {"a": D("20")} and spec.excluded == ("c",)  # a locked PPA is not also excluded
+
+
+def test_build_spec_reports_each_bad_field_and_builds_nothing():
+    spec, problems = _build(
+        envelope="-1",
+        weights={"needs": "0.5", "equity": "0.6"},
+        bounds=[("sector", "social", "20", "10"), ("area", "province:1", "x", "")],
+        locks={"a": "ten"},
+    )
+    assert spec is None
+    assert "negative" in problems["envelope"]
+    assert "sum to 1.1" in problems["weights"]
+    assert "minimum is above the maximum" in problems["bounds"][("sector", "social")]
+    assert "not an amount" in problems["bounds"][("area", "province:1")]
+    assert "not an amount" in problems["locked"]["a"]
+    _, problems = _build(weights={"needs": "a lot"})
+    assert "Needs" in problems["weights"]
+
+
+def test_build_spec_envelope_below_the_locked_total():
+    spec, problems = _build(envelope="30", locks={"a": "20", "b": "15"})
+    assert spec is None and "below the locked total" in problems["envelope"]
+
+
+def test_engine_problems_are_placed_on_their_fields():
+    placed = page.engine_problems(
+        (
+            Problem("envelope", "too small"),
+            Problem("bounds", "cannot be met", key="social"),
+            Problem("locked", "more than requested", ppa_id="a"),
+            Problem("ceilings", "locked alone exceed", key="cap"),
+        )
+    )
+    assert placed["envelope"] == "too small" and placed["bounds"] == {"social": "cannot be met"}
+    assert placed["locked"] == {"a": "more than requested"} and placed["general"] == ["locked alone exceed"]
