@@ -13,9 +13,10 @@ from contextlib import contextmanager
 import click
 import duckdb
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from ingest.home import ConfigError, Home
+from ingest.home import ConfigError, Home, serve_settings
 from ingest.warehouse import NoWarehouseError, published_path, read_only
 
 err = Console(stderr=True, soft_wrap=True)
@@ -25,10 +26,11 @@ USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, NoWarehouseError)
 
 
 def _user_errors() -> tuple[type[Exception], ...]:
+    from ingest.locking import RefreshLockedError
     from ingest.pipeline import BuildError
     from ingest.sources import SourceError
 
-    return (*USER_ERRORS, SourceError, BuildError)
+    return (*USER_ERRORS, SourceError, BuildError, RefreshLockedError)
 
 
 @contextmanager
@@ -61,7 +63,7 @@ def _run(fn, *args, **kwargs):
     try:
         return fn(*args, **kwargs)
     except _user_errors() as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(1)
 
 
@@ -237,17 +239,81 @@ def refresh(home: Home, full: bool) -> None:
 
 
 @main.command()
-@click.option("--host", envvar="OOBC_HOST", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", envvar="OOBC_PORT", type=int, default=8050, show_default=True, help="Port to listen on.")
-@click.option("--debug", is_flag=True, help="Dash debug mode (reloader and error pages); never in production.")
+@click.option("--once", is_flag=True, help="Run one scheduled refresh now (with its retries and hook) and exit.")
+@click.option("--dry-run", is_flag=True, help="Print the next 5 run times and exit.")
 @click.pass_obj
-def serve(home: Home, host: str, port: int, debug: bool) -> None:
-    """Serve the dashboards on http://HOST:PORT."""
+def schedule(home: Home, once: bool, dry_run: bool) -> None:
+    """Refresh on the cron schedule of oobc.toml's [schedule] table, one refresh at a time.
+
+    A failed refresh is retried (retries, retry_delay_minutes), then the on_failure command is run with
+    OOBC_RUN_ID and OOBC_ERROR set. Runs until stopped (Ctrl+C or SIGTERM, which lets a running refresh finish).
+    """
+    from ingest.schedule import load_schedule, next_run_times, run_scheduled_refresh, serve_schedule
+
+    config = _run(load_schedule, home)
+    if dry_run:
+        for moment in next_run_times(config, 5):
+            click.echo(moment.isoformat(timespec="minutes"))
+        return
+
+    def job() -> bool:
+        with _progress_bars() as update:
+            outcome = run_scheduled_refresh(home, config, say=_say, progress=update)
+        if outcome.succeeded:
+            err.print(f"[green]scheduled refresh {outcome.run_id} succeeded[/]")
+        else:
+            err.print(
+                f"[bold red]error:[/] scheduled refresh failed after {outcome.attempts} attempt(s) "
+                f"(run {outcome.run_id}): {escape((outcome.error or '-').splitlines()[0])}",
+                highlight=False,
+            )
+        return outcome.succeeded
+
+    if once:
+        sys.exit(0 if job() else 1)
+    serve_schedule(home, config, job, _say)
+
+
+@main.command()
+@click.option("--host", envvar="OOBC_HOST", default=None, help="Interface to listen on [default 127.0.0.1].")
+@click.option("--port", envvar="OOBC_PORT", type=int, default=None, help="Port to listen on [default 8050].")
+@click.option("--debug", is_flag=True, help="Dash debug mode (reloader and error pages); never in production.")
+@click.option(
+    "--production",
+    is_flag=True,
+    help="Serve under gunicorn with several worker processes (a production WSGI server).",
+)
+@click.option(
+    "--workers",
+    envvar="OOBC_WORKERS",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes with --production [env OOBC_WORKERS; default 4].",
+)
+@click.pass_obj
+def serve(home: Home, host: str | None, port: int | None, debug: bool, production: bool, workers: int | None) -> None:
+    """Serve the dashboards on http://HOST:PORT.
+
+    Settings: option, else environment variable (OOBC_HOST, OOBC_PORT, OOBC_WORKERS), else oobc.toml's [serve]
+    table (host, port, workers, threads, timeout), else the default.
+    """
+    settings = _run(serve_settings, home, host=host, port=port, workers=workers)
+    _run(published_path, home)  # fail early and clearly if nothing has been published
+    if production:
+        if debug:
+            raise click.UsageError("--debug is for development, not with --production")
+        from dashboards.wsgi import run_production
+
+        err.print(
+            f"serving the OOBC dashboards on http://{settings.host}:{settings.port}/ with gunicorn, "
+            f"{settings.workers} worker processes (Ctrl+C to stop)"
+        )
+        run_production(home, settings)
+        return
     from dashboards.app import run
 
-    _run(published_path, home)  # fail early and clearly if nothing has been published
-    err.print(f"serving the OOBC dashboards on http://{host}:{port}/ (Ctrl+C to stop)")
-    run(home, host=host, port=port, debug=debug)
+    err.print(f"serving the OOBC dashboards on http://{settings.host}:{settings.port}/ (Ctrl+C to stop)")
+    run(home, host=settings.host, port=settings.port, debug=debug)
 
 
 @main.command()

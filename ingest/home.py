@@ -10,6 +10,7 @@ Layout::
       state.sqlite3             app state: ingest runs and rejects, later scenarios, tags, users
       dbt/                      dbt target and logs
       logs/                     command logs
+      refresh.lock              the inter-process lock held by the running refresh (ingest.locking)
 
 Resolution order: ``--home`` option, then the ``OOBC_HOME`` environment variable, then ``.oobc`` inside the
 checkout. Two instances with different homes share nothing.
@@ -111,6 +112,16 @@ class Home:
                     raise ConfigError(f"{self.config_file}: source #{i} has no `{key}`")
         return config
 
+    def settings(self, section: str) -> dict[str, Any]:
+        """One table of ``oobc.toml`` (``[schedule]``, ``[serve]``, ``[warehouse]``); empty when the file or the
+        table is missing, so every setting has its default."""
+        if not self.config_file.exists():
+            return {}
+        table = self.load_config().get(section, {})
+        if not isinstance(table, dict):
+            raise ConfigError(f"{self.config_file}: `{section}` must be a [{section}] table")
+        return table
+
     def write_default_config(self, obcms_url: str) -> None:
         self.config_file.write_text(
             "# OOBC warehouse configuration. `oobc refresh` ingests every source listed here, then builds and\n"
@@ -120,3 +131,42 @@ class Home:
             'kind = "obcms"\n'
             f'url = "{obcms_url}"\n'
         )
+
+
+# ------------------------------------------------------------------------------------------ serving
+@dataclass(frozen=True)
+class ServeSettings:
+    """How ``oobc serve`` listens: option, else environment variable, else ``[serve]`` in oobc.toml, else default."""
+
+    host: str = "127.0.0.1"
+    port: int = 8050
+    workers: int = 4  # gunicorn worker processes (--production)
+    threads: int = 4  # threads per worker: callbacks of one page run side by side
+    timeout: int = 120  # seconds a request may take before gunicorn restarts its worker
+
+
+def serve_settings(
+    home: Home, *, host: str | None = None, port: int | None = None, workers: int | None = None
+) -> ServeSettings:
+    """Options given (or read by click from OOBC_HOST / OOBC_PORT / OOBC_WORKERS) win over the ``[serve]`` table."""
+    table = home.settings("serve")
+    unknown = sorted(set(table) - {"host", "port", "workers", "threads", "timeout"})
+    if unknown:
+        raise ConfigError(f"{home.config_file}: [serve] has unknown settings {', '.join(unknown)}")
+    defaults = ServeSettings()
+
+    def whole(key: str, value: Any, low: int, high: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ConfigError(f"{home.config_file}: [serve] {key} must be a whole number from {low} to {high}")
+        return value
+
+    chosen_host = host or table.get("host", defaults.host)
+    if not isinstance(chosen_host, str) or not chosen_host:
+        raise ConfigError(f"{home.config_file}: [serve] host must be a host name or address")
+    return ServeSettings(
+        host=chosen_host,
+        port=port if port is not None else whole("port", table.get("port", defaults.port), 1, 65535),
+        workers=workers if workers is not None else whole("workers", table.get("workers", defaults.workers), 1, 64),
+        threads=whole("threads", table.get("threads", defaults.threads), 1, 64),
+        timeout=whole("timeout", table.get("timeout", defaults.timeout), 1, 3600),
+    )

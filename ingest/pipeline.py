@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,18 +26,23 @@ import sqlalchemy as sa
 
 from ingest.checked import raw_table
 from ingest.home import DBT_PROJECT_DIR, ConfigError, Home
+from ingest.locking import RefreshLockedError, die_with_parent, refresh_lock
 from ingest.obcms_schema import SOURCE_TABLES
 from ingest.raw import MergeScope, RawTable, ensure_table, mark_deleted
 from ingest.sources import KINDS, LoadContext, SourceError, TableOutcome, loader, validate_sources
 from ingest.state import (
     StateStore,
+    bdp_review,
     ingest_control_total,
     ingest_reject,
     ingest_run,
     new_run_id,
     refresh_run,
+    scenario,
+    scenario_version,
+    utcnow,
 )
-from ingest.warehouse import META_SCHEMA, new_build_path, publish, published_path
+from ingest.warehouse import META_SCHEMA, cleanup_builds, new_build_path, publish, published_path
 
 Say = Callable[[str], None]
 Progress = Callable[[str, int, int], None]
@@ -101,7 +106,10 @@ def run_dbt(home: Home, warehouse: Path, args: tuple[str, ...] = ("build",), say
         str(home.dbt_dir / "logs"),
     ]
     lines: list[str] = []
-    with subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
+    # preexec_fn: a refresh killed with kill -9 takes its dbt with it (no orphan writing the build or dbt's target)
+    with subprocess.Popen(
+        cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=die_with_parent()
+    ) as proc:
         assert proc.stdout is not None
         for line in proc.stdout:
             lines.append(line.rstrip())
@@ -119,6 +127,9 @@ META_FROM_STATE = {
     "runs": ingest_run,
     "rejects": ingest_reject,
     "control_totals": ingest_control_total,
+    "bdp_reviews": bdp_review,
+    "scenarios": scenario,
+    "scenario_versions": scenario_version,
 }
 
 
@@ -207,12 +218,17 @@ def refresh(
     full: bool = False,
     say: Say | None = None,
     progress: Progress | None = None,
+    lock_wait: float = 0.0,
 ) -> RefreshResult:
     """Ingest ``sources`` (default: every configured source), build with dbt and publish atomically.
 
     The new warehouse starts as a copy of the published one, so loads are incremental: unchanged rows are
     left alone, OBCMS tables are read from their high-water mark, and sources not listed keep their data.
     ``full=True`` starts from an empty warehouse and reads everything.
+
+    One refresh at a time per home: the refresh lock (``ingest.locking``) is held throughout. When another refresh
+    holds it, this one waits up to ``lock_wait`` seconds, then raises ``RefreshLockedError`` (recorded as a failed
+    refresh). Holding the lock, it first cleans up after refreshes that were killed (``recover_killed_refreshes``).
     """
     home.ensure()
     all_configured = sources is None
@@ -223,6 +239,77 @@ def refresh(
     validate_sources(sources, str(home.config_file) if all_configured else "command line")
     state = StateStore(home.state_url)
     run_id = new_run_id()
+    with ExitStack() as locked:
+        try:
+            locked.enter_context(refresh_lock(home, lock_wait, command=command, run_id=run_id))
+        except RefreshLockedError as exc:
+            _record_refused(state, run_id, command, exc)
+            raise
+        recovered = recover_killed_refreshes(home, state, run_id)
+        return _refresh_locked(
+            home, state, run_id, sources, all_configured, base_dir, command, full, say, progress, recovered
+        )
+
+
+# ------------------------------------------------------------------------ killed and refused refreshes
+ABANDONED = "abandoned: the refresh process ended without finishing (killed or crashed); noticed by run {run_id}"
+
+
+def _record_refused(state: StateStore, run_id: str, command: str, exc: Exception) -> None:
+    now = utcnow()
+    with state.engine.begin() as conn:
+        conn.execute(
+            refresh_run.insert().values(
+                run_id=run_id,
+                command=command,
+                started_at=now,
+                finished_at=now,
+                status="failed",
+                steps="[]",
+                error=f"refused: {exc}",
+            )
+        )
+
+
+def recover_killed_refreshes(home: Home, state: StateStore, run_id: str) -> list[str]:
+    """Clean up after refreshes that died without finishing. Call only while holding the refresh lock.
+
+    Holding the lock proves no other refresh is running, so a ``running`` refresh row belongs to a process that
+    died (``kill -9``, power loss): it is marked failed, its error starting with ``abandoned:`` (the status stays one
+    the data-quality models know: its loads never reached a published warehouse). Build files without their
+    ``.done`` marker (half-written by such a refresh), their WAL files and temporary links go, and old builds are
+    cleaned up as after a publish. Returns a line per thing done, for the run's log.
+    """
+    lines = []
+    with state.engine.begin() as conn:
+        stale = [
+            r[0] for r in conn.execute(sa.select(refresh_run.c.run_id).where(refresh_run.c.status == "running")).all()
+        ]
+        if stale:
+            conn.execute(
+                refresh_run.update()
+                .where(refresh_run.c.run_id.in_(stale), refresh_run.c.status == "running")
+                .values(status="failed", finished_at=utcnow(), error=ABANDONED.format(run_id=run_id))
+            )
+    lines += [f"refresh {r} had been left running by a process that died: marked failed (abandoned)" for r in stale]
+    removed = cleanup_builds(home, unfinished_too=True)
+    lines += [f"removed old or unfinished build {p.name}" for p in removed]
+    return lines
+
+
+def _refresh_locked(
+    home: Home,
+    state: StateStore,
+    run_id: str,
+    sources: list[dict],
+    all_configured: bool,
+    base_dir: Path,
+    command: str,
+    full: bool,
+    say: Say | None,
+    progress: Progress | None,
+    recovered: list[str],
+) -> RefreshResult:
     state.start_refresh(run_id, command)
     log_file = (home.logs_dir / f"{command.replace(' ', '-')}-{run_id}.log").open("w", encoding="utf-8")
     terminal = say
@@ -233,6 +320,8 @@ def refresh(
         if terminal:
             terminal(line)
 
+    for line in recovered:
+        say(line)
     timer = StepTimer()
     build = new_build_path(home)
     loads: list[TableOutcome] = []

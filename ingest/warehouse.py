@@ -3,7 +3,8 @@
 A refresh writes a brand-new file under ``warehouse/builds/`` and, only when ingest and ``dbt build``
 both succeeded, points ``warehouse/current.duckdb`` at it by replacing a symlink with ``os.replace`` (atomic on
 POSIX). Readers resolve the link when they connect and open the target read-only, so they see either the old
-or the new warehouse, never a half-built one. A failed or killed refresh leaves the link where it was.
+or the new warehouse, never a half-built one. A failed or killed refresh leaves the link where it was; the next
+refresh (holding the refresh lock of ``ingest.locking``) removes what a killed one left behind.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import duckdb
 import polars as pl
 import sqlalchemy as sa
 
-from ingest.home import Home
+from ingest.home import ConfigError, Home
 from ingest.obcms_schema import SourceTable
 from ingest.raw import RawTable
 
@@ -27,7 +28,7 @@ RAW_SCHEMA = "raw"
 META_SCHEMA = "meta"
 # Schemas searched for bare names by `oobc sql` and the dashboards: marts first.
 SEARCH_PATH = ("marts", "intermediate", "staging", RAW_SCHEMA, META_SCHEMA)
-KEEP_BUILDS = 3
+KEEP_BUILDS = 3  # builds kept besides the published one; [warehouse] keep_builds in oobc.toml
 
 
 class NoWarehouseError(Exception):
@@ -95,32 +96,67 @@ def new_build_path(home: Home) -> Path:
     return home.builds_dir / f"warehouse-{stamp}-{uuid.uuid4().hex[:8]}.duckdb"
 
 
-def publish(home: Home, build: Path) -> Path:
-    """Point ``current.duckdb`` at ``build`` atomically; return the path now published."""
+def publish(home: Home, build: Path, keep: int | None = None) -> Path:
+    """Point ``current.duckdb`` at ``build`` atomically; return the path now published.
+
+    Then old builds are removed (``cleanup_builds``): the published file and the ``keep`` newest others stay.
+    """
     build = build.resolve()
     if not build.exists():
         raise FileNotFoundError(build)
     tmp_link = home.warehouse_dir / f".current-{uuid.uuid4().hex}.tmp"
     os.symlink(build, tmp_link)
     os.replace(tmp_link, home.current_link)
-    cleanup_builds(home)
+    cleanup_builds(home, keep)
     return build
 
 
-def cleanup_builds(home: Home, keep: int = KEEP_BUILDS) -> list[Path]:
-    """Remove old build files, never the published one nor one a refresh is still writing."""
+def keep_builds(home: Home) -> int:
+    """How many builds besides the published one are kept: ``[warehouse] keep_builds`` (default 3)."""
+    value = home.settings("warehouse").get("keep_builds", KEEP_BUILDS)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ConfigError(f"{home.config_file}: [warehouse] keep_builds must be a whole number >= 0, not {value!r}")
+    return value
+
+
+def _build_files(build: Path) -> tuple[Path, ...]:
+    return (build, build.with_suffix(".duckdb.wal"), build.with_suffix(".duckdb.done"))
+
+
+def cleanup_builds(home: Home, keep: int | None = None, *, unfinished_too: bool = False) -> list[Path]:
+    """Remove old build files: the published one and the ``keep`` newest others stay.
+
+    A build without its ``.done`` marker younger than an hour may still be being written and is left alone, unless
+    ``unfinished_too`` (the caller holds the refresh lock, so no refresh is writing one: such files were left by a
+    killed refresh). Removing a file a dashboard still has open is fine on POSIX: the reader keeps its view.
+    """
+    keep = keep_builds(home) if keep is None else keep
     current = published_path(home, missing_ok=True)
     builds = sorted(home.builds_dir.glob("warehouse-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
+    others = [b for b in builds if current is None or b.resolve() != current]
     removed = []
-    for old in builds[keep:]:
-        if current is not None and old.resolve() == current:
+    kept = 0
+    for old in others:
+        finished = old.with_suffix(".duckdb.done").exists()
+        if not finished:
+            if unfinished_too or time.time() - old.stat().st_mtime >= 3600:
+                for p in _build_files(old):
+                    p.unlink(missing_ok=True)
+                removed.append(old)
             continue
-        if time.time() - old.stat().st_mtime < 3600 and not old.with_suffix(".duckdb.done").exists():
-            # an unfinished build younger than an hour may still be being written
+        if kept < keep:
+            kept += 1
             continue
-        for p in (old, old.with_suffix(".duckdb.wal"), old.with_suffix(".duckdb.done")):
+        for p in _build_files(old):
             p.unlink(missing_ok=True)
         removed.append(old)
+    # a WAL or marker whose build is gone, and a temporary link of a publish that was killed
+    for stray in [*home.builds_dir.glob("warehouse-*.duckdb.wal"), *home.builds_dir.glob("warehouse-*.duckdb.done")]:
+        if not stray.with_suffix("").exists():
+            stray.unlink(missing_ok=True)
+    if unfinished_too:
+        for tmp_link in home.warehouse_dir.glob(".current-*.tmp"):
+            tmp_link.unlink(missing_ok=True)
     return removed
 
 
@@ -145,9 +181,21 @@ def set_search_path(con: duckdb.DuckDBPyConnection) -> None:
 
 @contextmanager
 def read_only(home: Home) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection on the published warehouse, with marts resolvable by bare name."""
-    path = published_path(home)
-    con = duckdb.connect(str(path), read_only=True)
+    """A read-only connection on the published warehouse, with marts resolvable by bare name.
+
+    The link is resolved at every call, never cached: a long-running dashboard process reads the newest published
+    file from its next connection on, and a connection already open keeps the file it opened. Should the file the
+    link named be cleaned up between resolving and opening (a reader stalled over several publishes), the link is
+    resolved again.
+    """
+    for attempt in range(3):
+        path = published_path(home)
+        try:
+            con = duckdb.connect(str(path), read_only=True)
+            break
+        except duckdb.IOException:
+            if path.exists() or attempt == 2:
+                raise
     try:
         set_search_path(con)
         yield con
