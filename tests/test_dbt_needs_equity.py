@@ -189,13 +189,17 @@ def built(tmp_path_factory) -> tuple[Path, dict, Path]:
     tmp = tmp_path_factory.mktemp("dbt_needs_equity")
     warehouse = tmp / "warehouse.duckdb"
     _create_raw_warehouse(warehouse)
-    return warehouse, run_dbt(warehouse, tmp, *SELECTION.split()).run_results, tmp
+    # the saved-scenario marts descend from fct_need_gap but also need marts this selection leaves out
+    run = run_dbt(warehouse, tmp, *SELECTION.split(), exclude=("path:models/marts/scenarios",))
+    return warehouse, run.run_results, tmp
 
 
 def test_the_build_passes_every_test_and_unit_test(built) -> None:
     _, run_results, _ = built
     statuses = {r["unique_id"]: r["status"] for r in run_results["results"]}
-    assert {k: v for k, v in statuses.items() if v not in ("success", "pass")} == {}
+    # exposures (the dashboard pages downstream) are selected too and have nothing to run
+    failed = {k: v for k, v in statuses.items() if v not in ("success", "pass") and not k.startswith("exposure.")}
+    assert failed == {}
     names = {uid.split(".")[2] for uid in statuses}
     for model in ("fct_need_gap", "rpt_gap_by_area", "rpt_assessment_alerts", "fct_equity", "rpt_equity_summary"):
         assert model in names

@@ -500,6 +500,7 @@ def test_source_freshness_and_deleted_rows(quality_warehouse):
     )
     # the file loads of run-1 finished at FINISHED_AT, after their rows' _loaded_at; every source is months old
     assert rows == [
+        ("geo", 1, 0, 0, 0, None, None, D("48.00"), D("168.00"), "not_loaded"),  # a source kind never configured
         ("obcms", 29, 10, 28, 1, LOADED_AT, CREATED, D("48.00"), D("168.00"), "error"),
         ("organizations", 1, 1, 5, 0, FINISHED_AT, None, D("48.00"), D("168.00"), "error"),
         ("ppa_yaml", 3, 3, 19, 2, FINISHED_AT, None, D("48.00"), D("168.00"), "error"),

@@ -310,7 +310,17 @@ def test_overview_exports_what_it_shows(base_url, browser):
 
     xlsx_file = download(browser, "overview-export-xlsx", ".xlsx")
     book = load_workbook(xlsx_file, read_only=True)
-    assert book.sheetnames == ["About", "Largest PPAs", "Headline", "By sector", "By MOA", "By fiscal year"]
+    assert book.sheetnames == [
+        "About",
+        "Largest PPAs",
+        "Headline",
+        "Ceilings",
+        "Needs",
+        "Credibility",
+        "By sector",
+        "By MOA",
+        "By fiscal year",
+    ]
     about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True)}
     assert about["Filter: Fiscal year"] == "2025" and about["Filter: MOA"] == "MPW"
     assert about["Filter: Area"] == "All"

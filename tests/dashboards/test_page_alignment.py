@@ -61,7 +61,7 @@ def test_alignment_page(alignment_url, alignment_home, page_browser):
 
     open_page(driver, alignment_url + "/alignment")
     wait(driver).until(lambda d: _rows(d, "align-scores") == min(everything.height, aq.SCORES_LIMIT))
-    assert text(driver, "#align-scores-caption") == f"Showing {everything.height} PPAs"
+    wait(driver).until(lambda d: text(d, "#align-scores-caption") == f"Showing {everything.height} PPAs")
     wait(driver).until(lambda d: "Untagged (no BDP goal)" in (text(d, "#align-treemap") or ""))
 
     # a global filter narrows every section

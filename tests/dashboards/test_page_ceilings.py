@@ -78,8 +78,8 @@ def test_ceiling_monitor(demo_url, page_browser, demo_home):
     open_page(driver, demo_url + "/ceilings")
     wait(driver).until(lambda d: count(d, f"#{CHART} g.trace.bars g.point") == total)
     wait(driver).until(lambda d: count(d, "#ceilings-table tbody tr") == total)
-    assert count(driver, "#ceilings-unmapped tbody tr") == unmapped
-    assert "Choose a ceiling" in (text(driver, "#ceilings-ppas") or "")
+    wait(driver).until(lambda d: count(d, "#ceilings-unmapped tbody tr") == unmapped)
+    wait(driver).until(lambda d: "Choose a ceiling" in (text(d, "#ceilings-ppas") or ""))
 
     choose(driver, "shell-fiscal-year", str(year))
     wait(driver).until(lambda d: count(d, f"#{CHART} g.trace.bars g.point") == in_year)
@@ -89,9 +89,9 @@ def test_ceiling_monitor(demo_url, page_browser, demo_home):
     # the main interaction: click the ceiling's bar → its PPAs, those that push it over highlighted
     _click_bar(driver, CHART, order.index(ceiling_id))
     wait(driver).until(lambda d: count(d, "#ceilings-ppas tbody tr") == ppas)
-    assert count(driver, "#ceilings-ppas tbody tr.row-beyond-ceiling") == beyond
-    assert "push it over" in (text(driver, "#ceilings-ppa-caption") or "")
-    assert count(driver, "#ceilings-table tbody tr.row-selected") == 1
+    wait(driver).until(lambda d: count(d, "#ceilings-ppas tbody tr.row-beyond-ceiling") == beyond)
+    wait(driver).until(lambda d: "push it over" in (text(d, "#ceilings-ppa-caption") or ""))
+    wait(driver).until(lambda d: count(d, "#ceilings-table tbody tr.row-selected") == 1)
 
     csv_file = download(driver, "ceilings-export-csv", ".csv")
     assert csv_file.name == f"oobc-ceilings-{year}.csv"

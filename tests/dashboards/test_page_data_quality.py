@@ -33,7 +33,7 @@ def test_data_quality_page(demo_url, demo_home, page_browser):
         assert first["title_a"] in shown and first["title_b"] in shown
         assert f"{float(first['title_similarity']):.3f}" in shown
         noun = "pair" if pairs.height == 1 else "pairs"
-        assert text(driver, "#dq-duplicates-caption") == f"Showing {pairs.height:,} {noun}"
+        wait(driver).until(lambda d: text(d, "#dq-duplicates-caption") == f"Showing {pairs.height:,} {noun}")
     else:
         wait(driver).until(lambda d: "No possible duplicates" in (text(d, "#dq-duplicates") or ""))
     screenshot(driver, "data-quality")

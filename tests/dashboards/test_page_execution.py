@@ -36,7 +36,7 @@ def test_execution_page(demo_url, page_browser, demo_home):
 
     open_page(driver, demo_url + "/execution")
     wait(driver).until(lambda d: _tile(d, "budget") == fmt.peso_short(all_budget))
-    assert count(driver, "#execution-funnel-table tbody tr") > 1
+    wait(driver).until(lambda d: count(d, "#execution-funnel-table tbody tr") > 1)
 
     # a global filter changes the page
     choose(driver, "shell-fiscal-year", "2025")
@@ -59,7 +59,7 @@ def test_execution_page(demo_url, page_browser, demo_home):
     wait(driver).until(lambda d: count(d, "#execution-ledger tbody tr") == entries)
     assert entries > 0
     wait(driver).until(lambda d: count(d, "#execution-tree path.surface") > 0)
-    assert fmt.peso_exact(disbursed) in (text(driver, "#execution-ledger") or "")
+    wait(driver).until(lambda d: fmt.peso_exact(disbursed) in (text(d, "#execution-ledger") or ""))
     screenshot(driver, "execution")
 
     # CSV: the funnel table of FY 2025 by MOA
@@ -100,5 +100,5 @@ def test_execution_page(demo_url, page_browser, demo_home):
     total = next(r for r in summary if r[0] == "Total")
     assert Decimal(str(total[3])).quantize(Decimal("0.01")) == moa_budget
     assert Decimal(str(total[6])).quantize(Decimal("0.01")) == moa_paid
-    assert "FY 2025" in (text(driver, "#execution-mfbm-note") or "")
+    wait(driver).until(lambda d: "FY 2025" in (text(d, "#execution-mfbm-note") or ""))
     assert severe_console_entries(driver) == []

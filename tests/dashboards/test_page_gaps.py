@@ -57,7 +57,7 @@ def test_gap_page(demo_url, demo_home, page_browser):
     unfunded = "select count(*) from fct_need_gap where priority_score > $t and not is_funded"
     open_page(driver, demo_url + "/gaps")
     _wait_for_tile(driver, "unfunded_count", fmt.count(_scalar(demo_home, unfunded, t=4.0)))
-    assert "Not used: fiscal year, MOA" in text(driver, ".filter-note")
+    wait(driver).until(lambda d: "Not used: fiscal year, MOA" in (text(d, ".filter-note") or ""))
 
     # a global filter: the sector narrows the needs to those whose category is in it
     choose(driver, "shell-sector", fmt.sector_label(SECTOR))

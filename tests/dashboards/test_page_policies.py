@@ -81,8 +81,8 @@ def test_policy_matrix(demo_url, page_browser, demo_home):
     open_page(driver, demo_url + "/policies")
     wait(driver).until(lambda d: d.execute_script(FILLED_CELLS) == cells)
     wait(driver).until(lambda d: count(d, "#policies-table tbody tr") == policies)
-    assert count(driver, f"#{HEATMAP} .heatmaplayer") == 1
-    assert "Click a cell" in (text(driver, "#policies-cell-caption") or "")
+    wait(driver).until(lambda d: count(d, f"#{HEATMAP} .heatmaplayer") == 1)
+    wait(driver).until(lambda d: "Click a cell" in (text(d, "#policies-cell-caption") or ""))
 
     choose(driver, "shell-fiscal-year", str(year))
     wait(driver).until(lambda d: d.execute_script(FILLED_CELLS) == year_cells)

@@ -14,7 +14,7 @@ from dashboards import scenario_queries as q
 from ingest import scenarios as store
 from ingest.warehouse import read_only
 from models.allocation import ScenarioSpec, StrategyWeight
-from tests.browser import choose, download, open_page, screenshot, severe_console_entries, text, wait
+from tests.browser import choose, download, open_page, screenshot, settled, severe_console_entries, text, wait
 
 pytestmark = pytest.mark.browser
 
@@ -66,13 +66,13 @@ def test_scenario_builder_edits_validates_saves_and_exports(demo_url, demo_home,
     _type(driver, "#scenario-envelope", str(envelope))
     _wait_text(driver, "[data-kpi='allocated'] ~ .kpi-detail", fmt.peso_exact(expected.allocated_total))
     assert _kpi(driver, "envelope") == fmt.peso_exact(envelope)
-    assert text(driver, "#scenario-status") == "Recomputed."
+    wait(driver).until(lambda d: text(d, "#scenario-status") == "Recomputed.")
 
     # a bad value: an inline message on the field, nothing recomputed
     _type(driver, "#scenario-envelope", "lots")
     _wait_text(driver, "#scenario-envelope-feedback", "is not an amount")
     assert "is-invalid" in driver.find_element(By.ID, "scenario-envelope").get_attribute("class")
-    assert "Not recomputed" in text(driver, "#scenario-status")
+    wait(driver).until(lambda d: "Not recomputed" in (text(d, "#scenario-status") or ""))
     assert _kpi(driver, "allocated") == fmt.peso_exact(expected.allocated_total)
     # weights that do not sum to 1: the sum is shown and the fields are marked
     _type(driver, "#scenario-envelope", str(envelope))
@@ -87,9 +87,11 @@ def test_scenario_builder_edits_validates_saves_and_exports(demo_url, demo_home,
     sector = candidates["sector"].sort()[0]
     row_id = f'"dim":"sector","key":"{sector}"'
     _type(driver, f"""input[id*='{row_id}'][id*='bound-min']""", "2000")
+    # let that edit's recompute answer first: a slower, earlier answer would otherwise land after the next one's
+    wait(driver).until(settled)
     _type(driver, f"""input[id*='{row_id}'][id*='bound-max']""", "1000")
     _wait_text(driver, f"""div[id*='{row_id}'][id*='bound-message']""", "The minimum is above the maximum")
-    assert "Not recomputed" in text(driver, "#scenario-status")
+    wait(driver).until(lambda d: "Not recomputed" in (text(d, "#scenario-status") or ""))
     _type(driver, f"""input[id*='{row_id}'][id*='bound-max']""", "")
     _type(driver, f"""input[id*='{row_id}'][id*='bound-min']""", "")
     _wait_text(driver, "#scenario-status", "Recomputed.")
