@@ -14,6 +14,7 @@ import polars as pl
 from dashboards import formatting as fmt
 from dashboards.figures import Column, Tile, base_layout, empty_figure
 from dashboards.theme import BAD, BLUE, GOOD, NEUTRAL, WARNING
+from models.outcomes import Inequality
 
 GROUP_COLUMNS = {"sector": "sector", "area": "area_id", "moa": "moa"}
 GROUP_TITLES = {"sector": "By sector", "area": "By area", "moa": "By MOA"}
@@ -158,6 +159,27 @@ def summary_tiles(
             "Σ beneficiaries × min(1, allocated / requested) of the PPAs.",
         ),
     ]
+
+
+def equity_tile(scenario: Inequality, baseline: Inequality) -> Tile:
+    """The spread of spending per person across areas, scenario against baseline (lower Gini = more even)."""
+
+    def shown(value: float | None) -> str:
+        return fmt.MISSING if value is None else f"{value:.3f}"
+
+    tone = None
+    if scenario.gini is not None and baseline.gini is not None:
+        tone = "good" if scenario.gini < baseline.gini else "warning" if scenario.gini > baseline.gini else None
+    return Tile(
+        "equity",
+        "Gini of ₱ per person",
+        shown(scenario.gini),
+        f"baseline {shown(baseline.gini)} · Williamson {shown(scenario.williamson)} (baseline "
+        f"{shown(baseline.williamson)})",
+        f"Population-weighted Gini across the {scenario.areas} areas with a population (0 = every area gets the "
+        "same per person, toward 1 = concentrated); Williamson = population-weighted coefficient of variation.",
+        tone=tone,
+    )
 
 
 CEILING_COLUMNS = (

@@ -4,9 +4,16 @@
   person: a PPA funded at 60 % of its request reaches 60 % of the people it counts; a PPA without a beneficiary
   count, or with no request, projects none (0).
 - Needs covered = distinct needs (fct_need_gap) at least one of whose funding PPAs receives money (> 0).
+- Equity across areas (metrics.md §3): yᵣ = Σ amount of area r's PPAs / its population, ȳ = Σ amount / Σ
+  population, πᵣ = pᵣ / Σ p, over the areas with a population; population-weighted Gini = (1 / 2ȳ) Σᵣ Σₖ πᵣ πₖ
+  |yᵣ − yₖ| and Williamson = √(Σᵣ πᵣ (yᵣ − ȳ)²) / ȳ. Both are None when no area has a population or nothing is
+  spent. Areas without a population (unplaced PPAs) are left out, as in fct_equity.
 """
 
 from __future__ import annotations
+
+import math
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -34,3 +41,43 @@ def needs_covered(need_links: pl.DataFrame, amounts: pl.DataFrame) -> int:
         return 0
     funded = amounts.filter(pl.col("allocated").cast(pl.Decimal(38, 2)) > 0).select(pl.col("ppa_id").cast(pl.String))
     return need_links.join(funded, on="ppa_id", how="inner")["need_id"].n_unique()
+
+
+@dataclass(frozen=True)
+class Inequality:
+    """Spending per person across areas: population-weighted Gini and Williamson (None when undefined)."""
+
+    areas: int
+    gini: float | None
+    williamson: float | None
+
+
+def per_capita_inequality(
+    ppas: pl.DataFrame, amount: str = "allocated", population: str = "population_total"
+) -> Inequality:
+    """Across the ``area_id`` of ``ppas`` (one row per PPA with ``amount`` and its area's ``population``)."""
+    areas = (
+        ppas.filter(pl.col(population).is_not_null() & (pl.col(population) > 0))
+        .group_by("area_id")
+        .agg(
+            pl.col(amount).cast(pl.Float64).fill_null(0).sum().alias("spent"),
+            pl.col(population).cast(pl.Float64).first().alias("people"),
+        )
+        .sort("area_id")
+    )
+    if areas.is_empty():
+        return Inequality(0, None, None)
+    spent, people = areas["spent"].to_list(), areas["people"].to_list()
+    total_people = sum(people)
+    mean = sum(spent) / total_people
+    if mean <= 0:
+        return Inequality(areas.height, None, None)
+    shares = [p / total_people for p in people]
+    per_capita = [s / p for s, p in zip(spent, people, strict=True)]
+    gini = sum(
+        pi * pk * abs(yi - yk)
+        for pi, yi in zip(shares, per_capita, strict=True)
+        for pk, yk in zip(shares, per_capita, strict=True)
+    ) / (2 * mean)
+    williamson = math.sqrt(sum(pi * (yi - mean) ** 2 for pi, yi in zip(shares, per_capita, strict=True))) / mean
+    return Inequality(areas.height, gini, williamson)

@@ -167,3 +167,16 @@ def test_engine_problems_are_placed_on_their_fields():
     )
     assert placed["envelope"] == "too small" and placed["bounds"] == {"social": "cannot be met"}
     assert placed["locked"] == {"a": "more than requested"} and placed["general"] == ["locked alone exceed"]
+
+
+def test_equity_tile_compares_the_spread_with_the_baseline():
+    from models.outcomes import Inequality
+
+    tile = sf.equity_tile(Inequality(12, 0.21, 0.5), Inequality(12, 0.3456, 0.9))
+    assert (tile.value, tile.tone) == ("0.210", "good")  # more even than the approved budget
+    assert tile.detail == "baseline 0.346 · Williamson 0.500 (baseline 0.900)"
+    assert "12 areas" in tile.definition
+    worse = sf.equity_tile(Inequality(12, 0.5, 1.0), Inequality(12, 0.3, 0.9))
+    assert worse.tone == "warning"
+    unknown = sf.equity_tile(Inequality(0, None, None), Inequality(0, None, None))
+    assert (unknown.value, unknown.tone) == ("—", None)
