@@ -34,7 +34,7 @@ import polars as pl
 from dashboards import sql
 from dashboards.filters import UNSPECIFIED_SECTOR, Filters
 from models.allocation import Ceiling, ScenarioOutcome, ScenarioSpec, evaluate
-from models.outcomes import needs_covered, projected_beneficiaries
+from models.outcomes import Inequality, needs_covered, per_capita_inequality, projected_beneficiaries
 
 UNPLACED_AREA = "unplaced"
 
@@ -208,6 +208,19 @@ class ScenarioResult:
     def needs_covered(self) -> int | None:
         allocation = self.outcome.allocation
         return None if allocation is None else needs_covered(self.need_links, allocation.ppas)
+
+    def inequality(self) -> tuple[Inequality, Inequality] | None:
+        """Spending per person across areas (models.outcomes.per_capita_inequality): the scenario's and the
+        baseline's; None when the spec has errors."""
+        allocation = self.outcome.allocation
+        if allocation is None:
+            return None
+        amounts = allocation.ppas.select("ppa_id", pl.col("allocated").alias("scenario_allocated"))
+        candidates = self.candidates.join(amounts, on="ppa_id", how="left")
+        return (
+            per_capita_inequality(candidates, amount="scenario_allocated"),
+            per_capita_inequality(candidates, amount="baseline"),
+        )
 
 
 @contextmanager

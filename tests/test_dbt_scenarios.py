@@ -90,7 +90,8 @@ def test_saved_scenarios_are_computed_at_refresh_with_the_engine(tmp_path):
         assert economic >= Decimal("5000000")  # the minimum holds
         total = con.execute(
             """
-            select is_valid, envelope, unallocated, needs_covered, projected_beneficiaries, soft_ceilings_exceeded
+            select is_valid, envelope, unallocated, needs_covered, projected_beneficiaries, soft_ceilings_exceeded,
+                gini_per_capita, baseline_gini_per_capita
             from fct_scenario_comparison where scenario_id = ? and dimension = 'total'
             """,
             [saved["scenario_id"]],
@@ -102,6 +103,9 @@ def test_saved_scenarios_are_computed_at_refresh_with_the_engine(tmp_path):
             ~live.outcome.allocation.ceilings["hard"] & (live.outcome.allocation.ceilings["status"] == "exceeded")
         ).height
         assert total[5] == soft_exceeded
+        scenario_spread, baseline_spread = live.inequality()
+        assert total[6] == pytest.approx(scenario_spread.gini) and total[7] == pytest.approx(baseline_spread.gini)
+        assert 0 <= total[6] <= 1 and total[6] != total[7]
         # a scenario whose spec no longer fits the data: one total row saying why, no allocations
         invalid = con.execute(
             "select is_valid, problems from fct_scenario_comparison where scenario_id = ?", [broken["scenario_id"]]

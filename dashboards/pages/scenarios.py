@@ -599,7 +599,7 @@ def results_view(result: q.ScenarioResult) -> Any:
     assert allocation is not None
     ppas = result.ppas()
     baseline_ppas = result.candidates.with_columns(allocated=pl.col("baseline"))
-    from models.outcomes import needs_covered, per_capita_inequality, projected_beneficiaries
+    from models.outcomes import needs_covered, projected_beneficiaries
 
     tiles = sf.summary_tiles(
         allocation.envelope,
@@ -612,15 +612,9 @@ def results_view(result: q.ScenarioResult) -> Any:
         int(ppas["projected_beneficiaries"].sum()),
         int(projected_beneficiaries(baseline_ppas).sum()),
     )
-    scenario_ppas = result.candidates.join(
-        ppas.select(pl.col("ppa_id"), pl.col("allocated").alias("scenario_allocated")), on="ppa_id", how="left"
-    )
-    tiles.append(
-        sf.equity_tile(
-            per_capita_inequality(scenario_ppas, amount="scenario_allocated"),
-            per_capita_inequality(baseline_ppas),
-        )
-    )
+    inequality = result.inequality()
+    assert inequality is not None
+    tiles.append(sf.equity_tile(*inequality))
     graphs = [
         dbc.Col(
             dbc.Card(

@@ -30,6 +30,9 @@ def _type(driver, css: str, value: str) -> None:
     element.clear()
     element.send_keys(value)
     element.send_keys(Keys.TAB)  # the inputs are debounced: the value is committed when the field loses focus
+    # let this edit's recompute answer before the next edit: an earlier, slower answer (a valid spec runs the
+    # engine; an invalid one returns at once) could otherwise land last and show stale figures
+    wait(driver).until(settled)
 
 
 def _kpi(driver, key: str) -> str | None:
@@ -87,8 +90,6 @@ def test_scenario_builder_edits_validates_saves_and_exports(demo_url, demo_home,
     sector = candidates["sector"].sort()[0]
     row_id = f'"dim":"sector","key":"{sector}"'
     _type(driver, f"""input[id*='{row_id}'][id*='bound-min']""", "2000")
-    # let that edit's recompute answer first: a slower, earlier answer would otherwise land after the next one's
-    wait(driver).until(settled)
     _type(driver, f"""input[id*='{row_id}'][id*='bound-max']""", "1000")
     _wait_text(driver, f"""div[id*='{row_id}'][id*='bound-message']""", "The minimum is above the maximum")
     wait(driver).until(lambda d: "Not recomputed" in (text(d, "#scenario-status") or ""))

@@ -93,7 +93,11 @@ final as (
         case when by_key.dimension = 'total' then runs.hard_ceilings_at_limit end::integer as hard_ceilings_at_limit,
         case when by_key.dimension = 'total' then runs.soft_ceilings_exceeded end::integer as soft_ceilings_exceeded,
         case when by_key.dimension = 'total' then runs.soft_ceilings_warning end::integer as soft_ceilings_warning,
-        case when by_key.dimension = 'total' then runs.needs_covered end::integer as needs_covered
+        case when by_key.dimension = 'total' then runs.needs_covered end::integer as needs_covered,
+        case when by_key.dimension = 'total' then runs.gini_per_capita end::double as gini_per_capita,
+        case
+            when by_key.dimension = 'total' then runs.baseline_gini_per_capita
+        end::double as baseline_gini_per_capita
 
     from by_key
     inner join runs on runs.scenario_id = by_key.scenario_id

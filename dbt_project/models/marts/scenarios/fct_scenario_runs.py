@@ -1,7 +1,8 @@
 """fct_scenario_runs: one row per saved scenario (its latest version) with the engine's totals for it.
 
 Envelope, locked, allocated and unallocated amounts, ceilings (hard ones that bind, soft ones warned or exceeded),
-needs covered and projected beneficiaries (models.outcomes), or, when the spec no longer fits the data, is_valid =
+needs covered, projected beneficiaries and the spread of spending per person across areas against the baseline's
+(population-weighted Gini and Williamson; models.outcomes), or, when the spec no longer fits the data, is_valid =
 false with the problems (the same messages the page shows). Computed with the same engine and inputs as
 fct_scenario_allocations (dashboards.scenario_queries.evaluate_spec).
 """
@@ -34,6 +35,10 @@ SCHEMA = {
     "soft_ceilings_warning": pl.Int32,
     "needs_covered": pl.Int32,
     "projected_beneficiaries": pl.Int64,
+    "gini_per_capita": pl.Float64,
+    "baseline_gini_per_capita": pl.Float64,
+    "williamson_per_capita": pl.Float64,
+    "baseline_williamson_per_capita": pl.Float64,
     "warnings": pl.String,
 }
 
@@ -89,6 +94,7 @@ def model(dbt, session):
             if allocation is not None:
                 ceilings = allocation.ceilings
                 ppas = result.ppas()
+                scenario_spread, baseline_spread = result.inequality()
                 record.update(
                     envelope=allocation.envelope,
                     locked_total=allocation.locked_total,
@@ -101,6 +107,10 @@ def model(dbt, session):
                     soft_ceilings_warning=ceilings.filter(~pl.col("hard") & (pl.col("status") == "warning")).height,
                     needs_covered=result.needs_covered(),
                     projected_beneficiaries=int(ppas["projected_beneficiaries"].sum()),
+                    gini_per_capita=scenario_spread.gini,
+                    baseline_gini_per_capita=baseline_spread.gini,
+                    williamson_per_capita=scenario_spread.williamson,
+                    baseline_williamson_per_capita=baseline_spread.williamson,
                     warnings=_problems(allocation.warnings) or None,
                 )
             rows.append(record)
