@@ -223,6 +223,17 @@ class ScenarioResult:
         )
 
 
+def latest_saved_versions(scenarios: pl.DataFrame, versions: pl.DataFrame) -> pl.DataFrame:
+    """Every saved scenario (stg_meta__scenarios) joined with its current version (stg_meta__scenario_versions:
+    spec_json, saved_by, saved_at), by id: what the dbt Python models recompute."""
+    return scenarios.join(
+        versions.select("scenario_id", "version", "spec_json", "saved_by", "saved_at"),
+        left_on=["scenario_id", "current_version"],
+        right_on=["scenario_id", "version"],
+        how="inner",
+    ).sort("scenario_id")
+
+
 @contextmanager
 def marts_search_path(con: duckdb.DuckDBPyConnection, database: str, schema: str) -> Iterator[None]:
     """Inside a dbt Python model: resolve the marts by bare name (as the page does), then restore the path."""

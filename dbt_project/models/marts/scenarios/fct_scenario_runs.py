@@ -9,7 +9,7 @@ fct_scenario_allocations (dashboards.scenario_queries.evaluate_spec).
 
 import polars as pl
 
-from dashboards.scenario_queries import evaluate_spec, marts_search_path
+from dashboards.scenario_queries import evaluate_spec, latest_saved_versions, marts_search_path
 from models.spec_json import spec_from_json
 
 SCHEMA = {
@@ -51,7 +51,8 @@ def _problems(problems) -> str:
 
 def model(dbt, session):
     dbt.config(materialized="table", contract={"enforced": False})
-    # the marts dashboards.scenario_queries reads (referenced so that dbt builds them first)
+    # dbt reads a Python model's refs from its source, so each mart evaluate_spec reads is named here (dbt then
+    # builds them first)
     dbt.ref("dim_ppa")
     dbt.ref("fct_ppa_budget")
     dbt.ref("dim_geography")
@@ -61,14 +62,7 @@ def model(dbt, session):
     dbt.ref("fct_need_gap")
     dbt.ref("fct_ceiling_monitor")
     dbt.ref("fct_ceiling_ppas")
-    scenarios = dbt.ref("stg_meta__scenarios").pl()
-    versions = dbt.ref("stg_meta__scenario_versions").pl()
-    latest = scenarios.join(
-        versions.select("scenario_id", "version", "spec_json", "saved_by", "saved_at"),
-        left_on=["scenario_id", "current_version"],
-        right_on=["scenario_id", "version"],
-        how="inner",
-    ).sort("scenario_id")
+    latest = latest_saved_versions(dbt.ref("stg_meta__scenarios").pl(), dbt.ref("stg_meta__scenario_versions").pl())
     rows = []
     with marts_search_path(session, dbt.this.database, dbt.this.schema):
         for row in latest.iter_rows(named=True):
