@@ -275,6 +275,10 @@ def create_app(home: Home) -> dash.Dash:
     pages = [dash.page_registry[m.__name__] for m in modules if getattr(m, "IN_NAVBAR", True)]
     app.layout = shell(pages)
     _register_shell_callbacks(app, home)
+    from dashboards import api, auth
+
+    auth.install(app, home)
+    api.install(app, home)
     return app
 
 

@@ -341,5 +341,15 @@ def sql(home: Home, query: str) -> None:
     _run(run_query)
 
 
+# Command groups kept in their own modules (they import the helpers above, so they come last).
+from ingest.cli_bench import bench  # noqa: E402
+from ingest.cli_tokens import tokens  # noqa: E402
+from ingest.cli_users import users  # noqa: E402
+
+main.add_command(users)
+main.add_command(tokens)
+main.add_command(bench)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
