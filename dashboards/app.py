@@ -10,6 +10,7 @@ own read-only connection on the currently published file.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, ctx, dcc, html, no_update
 
 from dashboards import formatting as fmt
-from dashboards import ids, queries
+from dashboards import ids, quality_figures, quality_queries, queries
 from dashboards.filters import Filters
 from dashboards.pages import page_modules
 from ingest.home import Home
@@ -168,6 +169,7 @@ def sync_filters(
     moas: Any,
     sectors: Any,
     areas: Any = None,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     """Keep the URL, the dropdowns and the store in step.
 
@@ -176,6 +178,9 @@ def sync_filters(
     left as it is: rewriting it would push a history entry, and the back button would land on the old URL only to
     be pushed forward again. When a dropdown or "Clear filters" triggers, the dropdowns decide and the query string
     follows (one history entry per change, so the back button undoes a filter).
+
+    On load, the shell's warning names every source past its freshness limit at ``now`` (default: the current
+    time), on every page: the "data as of" date is the last refresh, not the age of each source's data.
     """
     result: dict[str, Any] = dict.fromkeys(SYNC_OUTPUTS, no_update)
     if trigger == ids.CLEAR:
@@ -190,6 +195,7 @@ def sync_filters(
                 moa_frame = queries.moas(con)
                 sector_codes = queries.sectors(con)["sector"].to_list()
                 area_frame = queries.areas(con)
+                stale = quality_figures.stale_sources(quality_queries.freshness(con, now))
         except NoWarehouseError as exc:
             result.update(
                 fiscal_years=[],
@@ -222,7 +228,8 @@ def sync_filters(
             sector_options=_options(sector_codes, [fmt.sector_label(s) for s in sector_codes]),
             area_options=_options(area_keys, fmt.area_labels(area_frame.to_dicts())),
             as_of=fmt.as_of(queries.data_as_of(home)),
-            alert_open=False,
+            alert_open=bool(stale),
+            alert=stale_warning(stale),
             filters=filters.to_store(),
         )
         return result
@@ -231,6 +238,19 @@ def sync_filters(
     if wanted != (search or ""):
         result["search"] = wanted
     return result
+
+
+def stale_warning(stale: list[str]) -> Any:
+    """The shell's warning when sources are past their freshness limit (``quality_figures.stale_sources``)."""
+    if not stale:
+        return None
+    return [
+        html.Strong("Some figures may be out of date. "),
+        "These sources have not been reloaded within their limit: ",
+        html.Ul([html.Li(line) for line in stale], className="mb-1"),
+        html.A("See the data-quality page", href=dash.get_relative_path("/data-quality"), className="alert-link"),
+        " for each source's last load and the refresh history.",
+    ]
 
 
 def nav_state(pathname: str | None, search: str | None, paths: list[str]) -> tuple[list[str], list[bool]]:

@@ -413,3 +413,20 @@ def duplicate_rows(frame: pl.DataFrame) -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+# ------------------------------------------------------------------------------------ stale warning
+def stale_sources(frame: pl.DataFrame) -> list[str]:
+    """The sources of ``quality_queries.freshness`` past their warning age, one line each, worst first.
+
+    Sources never loaded are left out: they are not configured, which the data-quality page says; a source that
+    was loaded and has not been reloaded since is what makes a page's figures older than its "data as of" line.
+    """
+    late = frame.filter(pl.col("status").is_in(["error", "stale"])).sort(
+        [pl.col("status") == "stale", pl.col("age_hours")], descending=[False, True]
+    )
+    return [
+        f"{source_label(r['source_name'])}: last loaded {age(r['age_hours'])} ago "
+        f"(stale after {age(r['warn_after_hours'])})"
+        for r in late.iter_rows(named=True)
+    ]

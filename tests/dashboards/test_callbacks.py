@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import dash
 import plotly.graph_objects as go
+import polars as pl
 import pytest
 from dash import no_update
 from dash.exceptions import PreventUpdate
@@ -14,7 +16,8 @@ from dashboards import ids
 from dashboards.app import create_app, nav_state, sync_filters
 from dashboards.filters import Filters
 from dashboards.pages import overview, page_modules
-from tests.dashboards.tiny_warehouse import text_of
+from dashboards.quality_figures import stale_sources
+from tests.dashboards.tiny_warehouse import OBCMS_LOADED_AT, text_of
 
 SELECTION = {"fiscal_year": [2025], "moa": ["MOH"], "sector": ["social"], "area": []}
 EVERYTHING = Filters().to_store()
@@ -212,9 +215,37 @@ def test_a_link_reproduces_the_view(app, home):
     assert out["moa_options"][2] == {"label": "MOH — Ministry of Health", "value": "MOH"}
     assert [o["label"] for o in out["sector_options"]] == ["Economic", "Infrastructure", "Social", "Unspecified"]
     assert out["as_of"].endswith("PHT")
-    assert out["alert_open"] is False
+    # the tiny warehouse's PPA files and organisation list were last loaded 10 and 19 days before its OBCMS load
+    assert out["alert_open"] is True
     # and the page shows that view
     assert "₱1,500,000.50" in text_of(overview.headline(out["filters"], home))
+
+
+def test_every_page_warns_of_the_sources_past_their_freshness_limit(app, home):
+    an_hour_after_the_obcms_load = OBCMS_LOADED_AT + timedelta(hours=1)
+    out = sync_filters(home, None, "", [], [], [], now=an_hour_after_the_obcms_load)
+    assert out["alert_open"] is True
+    warning = text_of(out["alert"])
+    # worst first; OBCMS (an hour old, stale after 2 days) and the never-loaded PSA files are not named
+    assert "BARMM organisation list: last loaded 19.0 days ago (stale after 2.0 days)" in warning
+    assert "MOA PPA files: last loaded 10.0 days ago" in warning
+    assert warning.index("organisation list") < warning.index("MOA PPA files")
+    assert "OBCMS" not in warning and "PSA" not in warning
+    assert "data-quality page" in warning
+
+
+def test_no_warning_while_every_loaded_source_is_within_its_limit(app, home):
+    frame = pl.DataFrame(
+        {
+            "source_name": ["obcms", "psa"],
+            "status": ["fresh", "not_loaded"],
+            "age_hours": [1.0, None],
+            "warn_after_hours": [48.0, 9600.0],
+        }
+    )
+    assert stale_sources(frame) == []
+    stale = stale_sources(frame.with_columns(pl.Series("status", ["stale", "not_loaded"])))
+    assert stale == ["OBCMS database: last loaded 1.0 hours ago (stale after 2.0 days)"]
 
 
 def test_unknown_values_in_a_link_are_dropped(app, home):
