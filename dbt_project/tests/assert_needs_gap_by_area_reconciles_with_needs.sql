@@ -34,10 +34,16 @@ control as (
 
     from staged
 
+    {% for level, placed in [
+        ('municipality', 'region_id is not null and municipality_id is not null'),
+        ('province', 'region_id is not null and province_id is not null'),
+        ('region', 'region_id is not null'),
+    ] %}
+
     union all
 
     select
-        'municipality' as level,
+        '{{ level }}' as level,
         count(*),
         coalesce(sum(estimated_cost), 0),
         coalesce(sum(funding_amount), 0),
@@ -45,35 +51,9 @@ control as (
 
     from needs
 
-    where region_id is not null
-        and municipality_id is not null
+    where {{ placed }}
 
-    union all
-
-    select
-        'province' as level,
-        count(*),
-        coalesce(sum(estimated_cost), 0),
-        coalesce(sum(funding_amount), 0),
-        coalesce(sum(unmet_cost), 0)
-
-    from needs
-
-    where region_id is not null
-        and province_id is not null
-
-    union all
-
-    select
-        'region' as level,
-        count(*),
-        coalesce(sum(estimated_cost), 0),
-        coalesce(sum(funding_amount), 0),
-        coalesce(sum(unmet_cost), 0)
-
-    from needs
-
-    where region_id is not null
+    {% endfor %}
 
 ),
 
