@@ -138,6 +138,13 @@ def section_card(
     return dbc.Card(children, className="chart-card mb-3", **({"id": card_id} if card_id else {}))
 
 
+def page_header(title: str, lead: Any, *notes: Any, actions: Any = None) -> html.Div:
+    """A page's header: its title, one lead paragraph, notes under it (which filters apply), and on the right the
+    page's actions (the export buttons)."""
+    text = html.Div([html.H1(title, className="page-title"), html.P(lead, className="page-lead"), *notes])
+    return html.Div([text] if actions is None else [text, actions], className="page-header")
+
+
 def filter_note(applies: tuple[str, ...], why: str | None = None) -> html.P:
     """Which global filters a page uses; the others are named, with the reason, so nobody is misled."""
     used = [FILTER_NAMES[f] for f in FILTER_NAMES if f in applies]

@@ -25,6 +25,7 @@ from dashboards.components import (
     filter_note,
     filters_from_store,
     help_button,
+    page_header,
     section_card,
     table,
     tile_card,
@@ -112,26 +113,16 @@ def layout(**_query: Any) -> html.Div:
     """The page skeleton; the callbacks fill it from the shell's filters."""
     return html.Div(
         [
-            html.Div(
-                [
-                    html.Div(
-                        [
-                            html.H1("Ceiling monitor", className="page-title"),
-                            html.P(
-                                "Every budget ceiling against the approved budget of the PPAs that fall under it, "
-                                "highest utilization first. Choose a ceiling (or click its bar) to see the PPAs that "
-                                "push it over.",
-                                className="page-lead",
-                            ),
-                            filter_note(
-                                cq.CEILING_FILTERS,
-                                why="a ceiling has neither: they narrow only the list of PPAs under a ceiling",
-                            ),
-                        ]
-                    ),
-                    export.controls(EXPORT),
-                ],
-                className="page-header",
+            page_header(
+                "Ceiling monitor",
+                "Every budget ceiling against the approved budget of the PPAs that fall under it, "
+                "highest utilization first. Choose a ceiling (or click its bar) to see the PPAs that "
+                "push it over.",
+                filter_note(
+                    cq.CEILING_FILTERS,
+                    why="a ceiling has neither: they narrow only the list of PPAs under a ceiling",
+                ),
+                actions=export.controls(EXPORT),
             ),
             html.Div(id=TILES, className="kpi-grid mb-3"),
             dbc.Card(

@@ -22,6 +22,7 @@ from dashboards.components import (
     filter_note,
     filters_from_store,
     graph_card,
+    page_header,
     section_card,
     table,
     tile_card,
@@ -77,21 +78,11 @@ def layout(**_query: Any) -> html.Div:
     """The page skeleton; the callback fills it from the shell's filters and the level toggle."""
     return html.Div(
         [
-            html.Div(
-                [
-                    html.Div(
-                        [
-                            html.H1("Equity of spending across areas", className="page-title"),
-                            html.P(
-                                "How evenly PPA spending per head reaches the areas, per person and per OBC "
-                                "member, and whether it follows their unmet needs.",
-                                className="page-lead",
-                            ),
-                        ]
-                    ),
-                    export.controls(EXPORT),
-                ],
-                className="page-header",
+            page_header(
+                "Equity of spending across areas",
+                "How evenly PPA spending per head reaches the areas, per person and per OBC "
+                "member, and whether it follows their unmet needs.",
+                actions=export.controls(EXPORT),
             ),
             filter_note(
                 (FISCAL_YEAR, AREA),

@@ -30,6 +30,7 @@ from dashboards.components import (
     filter_note,
     filters_from_store,
     help_button,
+    page_header,
     section_card,
     table,
     tile_card,
@@ -169,38 +170,28 @@ def layout(**_query: Any) -> html.Div:
     """The page skeleton; the callbacks fill it from the shell's filters."""
     return html.Div(
         [
-            html.Div(
-                [
-                    html.Div(
-                        [
-                            html.H1("Budget execution", className="page-title"),
-                            html.P(
-                                "How the approved budget moves through allotment, obligation and disbursement, "
-                                "whether spending keeps to its schedule, how credible the budget is, and, for one "
-                                "PPA, where its money sits in the work-item tree and its funding ledger.",
-                                className="page-lead",
-                            ),
-                            filter_note(eq.FILTERS_USED),
-                        ]
-                    ),
-                    html.Div(
-                        [
-                            export.controls(EXPORT),
-                            dbc.Button(
-                                "MFBM report (XLSX)",
-                                id=MFBM_BUTTON,
-                                size="sm",
-                                color="primary",
-                                n_clicks=0,
-                                title="OBCMS's MFBM budget execution report of the MOA PPAs of one fiscal year",
-                            ),
-                            dcc.Download(id=MFBM_DOWNLOAD),
-                            html.Div(id=MFBM_NOTE, className="exec-mfbm-note"),
-                        ],
-                        className="exec-header-actions",
-                    ),
-                ],
-                className="page-header",
+            page_header(
+                "Budget execution",
+                "How the approved budget moves through allotment, obligation and disbursement, "
+                "whether spending keeps to its schedule, how credible the budget is, and, for one "
+                "PPA, where its money sits in the work-item tree and its funding ledger.",
+                filter_note(eq.FILTERS_USED),
+                actions=html.Div(
+                    [
+                        export.controls(EXPORT),
+                        dbc.Button(
+                            "MFBM report (XLSX)",
+                            id=MFBM_BUTTON,
+                            size="sm",
+                            color="primary",
+                            n_clicks=0,
+                            title="OBCMS's MFBM budget execution report of the MOA PPAs of one fiscal year",
+                        ),
+                        dcc.Download(id=MFBM_DOWNLOAD),
+                        html.Div(id=MFBM_NOTE, className="exec-mfbm-note"),
+                    ],
+                    className="exec-header-actions",
+                ),
             ),
             html.Div(id=TILES, className="kpi-grid mb-3"),
             section_card(

@@ -25,6 +25,7 @@ from dashboards.components import (
     filter_note,
     filters_from_store,
     help_button,
+    page_header,
     section_card,
     table,
     tile_card,
@@ -293,21 +294,11 @@ def layout(**_query: Any) -> html.Div:
     """The page skeleton; the callbacks fill it from the shell's filters and the page's controls."""
     return html.Div(
         [
-            html.Div(
-                [
-                    html.Div(
-                        [
-                            html.H1("Gap analysis", className="page-title"),
-                            html.P(
-                                "Where the unfunded high-priority community needs are: what they would cost, how "
-                                "many people they affect, and which areas carry the most per resident.",
-                                className="page-lead",
-                            ),
-                        ]
-                    ),
-                    export.controls(EXPORT),
-                ],
-                className="page-header",
+            page_header(
+                "Gap analysis",
+                "Where the unfunded high-priority community needs are: what they would cost, how "
+                "many people they affect, and which areas carry the most per resident.",
+                actions=export.controls(EXPORT),
             ),
             filter_note(applies=(SECTOR, AREA), why="community needs carry no fiscal year and no MOA"),
             dcc.Store(id=SELECTED, data=None),

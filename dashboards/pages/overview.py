@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, html
 
 from dashboards import export, figures, ids, queries
-from dashboards.components import bind, filters_from_store, graph_card, table, tile_card
+from dashboards.components import bind, filters_from_store, graph_card, page_header, table, tile_card
 from dashboards.filters import Filters
 from ingest.home import Home
 from ingest.warehouse import read_only
@@ -40,21 +40,11 @@ def layout(**_query: Any) -> html.Div:
     """The page skeleton; the callbacks fill it from the shell's filters (the query string is read by the shell)."""
     return html.Div(
         [
-            html.Div(
-                [
-                    html.Div(
-                        [
-                            html.H1("Executive overview", className="page-title"),
-                            html.P(
-                                "Approved budget and its execution (allocations → obligations → disbursements) "
-                                "of the PPAs in the selection.",
-                                className="page-lead",
-                            ),
-                        ]
-                    ),
-                    export.controls(EXPORT),
-                ],
-                className="page-header",
+            page_header(
+                "Executive overview",
+                "Approved budget and its execution (allocations → obligations → disbursements) "
+                "of the PPAs in the selection.",
+                actions=export.controls(EXPORT),
             ),
             html.Div("Budget and execution", className="section-title"),
             html.Div(id=HEADLINE, className="kpi-grid mb-3"),

@@ -26,6 +26,7 @@ from dashboards.components import (
     empty_state,
     filter_note,
     filters_from_store,
+    page_header,
     section_card,
     table,
 )
@@ -66,28 +67,18 @@ def layout(**_query: Any) -> html.Div:
     return html.Div(
         [
             dcc.Store(id=SELECTED, data=None),
-            html.Div(
-                [
-                    html.Div(
-                        [
-                            html.H1("Policy–budget matrix", className="page-title"),
-                            html.P(
-                                "Which MOAs put budget behind each OOBC policy recommendation, and how far each "
-                                "recommendation is from its estimated cost. Click a cell to list its PPAs.",
-                                className="page-lead",
-                            ),
-                            filter_note(pq.MATRIX_FILTERS),
-                            html.P(
-                                "The matrix and its PPA list follow every filter (sector and area through each PPA). "
-                                "A policy has no year, MOA, sector or area of its own: the funding-gap chart and the "
-                                "policy table show whole policies, with the budget in the selection beside them.",
-                                className="filter-note",
-                            ),
-                        ]
-                    ),
-                    export.controls(EXPORT),
-                ],
-                className="page-header",
+            page_header(
+                "Policy–budget matrix",
+                "Which MOAs put budget behind each OOBC policy recommendation, and how far each "
+                "recommendation is from its estimated cost. Click a cell to list its PPAs.",
+                filter_note(pq.MATRIX_FILTERS),
+                html.P(
+                    "The matrix and its PPA list follow every filter (sector and area through each PPA). "
+                    "A policy has no year, MOA, sector or area of its own: the funding-gap chart and the "
+                    "policy table show whole policies, with the budget in the selection beside them.",
+                    className="filter-note",
+                ),
+                actions=export.controls(EXPORT),
             ),
             section_card(
                 "Policy × MOA budget",

@@ -19,7 +19,15 @@ from dash import Input, Output, State, html
 from dashboards import export, ids
 from dashboards import scorecard_figures as sf
 from dashboards import scorecard_queries as sq
-from dashboards.components import bind, filter_note, filters_from_store, graph_card, help_button, section_card
+from dashboards.components import (
+    bind,
+    filter_note,
+    filters_from_store,
+    graph_card,
+    help_button,
+    page_header,
+    section_card,
+)
 from dashboards.figures import Column
 from dashboards.filters import AREA, FISCAL_YEAR, MOA, SECTOR, Filters
 from ingest.home import Home
@@ -113,21 +121,11 @@ def layout(**_query: Any) -> html.Div:
     """The page skeleton; the callbacks fill it from the shell's filters and the view toggle."""
     return html.Div(
         [
-            html.Div(
-                [
-                    html.Div(
-                        [
-                            html.H1("Performance scorecards", className="page-title"),
-                            html.P(
-                                "What the PPAs and MOAs deliver for what they cost: cost per beneficiary, rank "
-                                "within the sector, and whether work runs to schedule (SPI) and to cost (CPI).",
-                                className="page-lead",
-                            ),
-                        ]
-                    ),
-                    export.controls(EXPORT),
-                ],
-                className="page-header",
+            page_header(
+                "Performance scorecards",
+                "What the PPAs and MOAs deliver for what they cost: cost per beneficiary, rank "
+                "within the sector, and whether work runs to schedule (SPI) and to cost (CPI).",
+                actions=export.controls(EXPORT),
             ),
             html.Div(id=FILTER_NOTE),
             html.Div(id=ATTAINMENT_NOTE, className="sc-attainment-note"),
