@@ -354,17 +354,17 @@ def share_scatter(frame: pl.DataFrame, level: str) -> go.Figure:
 # ------------------------------------------------------------------------------------------- table
 AREA_COLUMNS = (
     Column("area", "Area", tooltip="parent"),
-    Column("ppas", "PPAs", numeric=True),
-    Column("spending", "Spending", numeric=True),
-    Column("population_total", "Population (PSA)", numeric=True),
-    Column("per_capita_total", "₱ per person (total pop.)", numeric=True),
-    Column("obc_population", "OBC population", numeric=True),
-    Column("per_capita_obc", "₱ per OBC member", numeric=True),
-    Column("unmet_need", "Unmet need cost", numeric=True),
-    Column("need_share", "Need share", numeric=True),
-    Column("allocation_share", "Allocation share", numeric=True),
-    Column("ratio", "Allocation ÷ need", numeric=True),
-    Column("yoy", "Spending vs prev. year", numeric=True, tooltip="prev"),
+    Column("ppas", "PPAs", numeric=True, sort="ppa_count"),
+    Column("spending", "Spending", numeric=True, sort="spending"),
+    Column("population_total", "Population (PSA)", numeric=True, sort="population_total"),
+    Column("per_capita_total", "₱ per person (total pop.)", numeric=True, sort="spending_per_capita_total"),
+    Column("obc_population", "OBC population", numeric=True, sort="obc_population"),
+    Column("per_capita_obc", "₱ per OBC member", numeric=True, sort="spending_per_capita_obc"),
+    Column("unmet_need", "Unmet need cost", numeric=True, sort="unmet_need_cost"),
+    Column("need_share", "Need share", numeric=True, sort="need_share"),
+    Column("allocation_share", "Allocation share", numeric=True, sort="allocation_share"),
+    Column("ratio", "Allocation ÷ need", numeric=True, sort="allocation_need_ratio"),
+    Column("yoy", "Spending vs prev. year", numeric=True, tooltip="prev", sort="spending_yoy_pct"),
 )
 
 

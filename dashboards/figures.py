@@ -336,6 +336,7 @@ class Column:
     header: str
     numeric: bool = False
     tooltip: str | None = None  # key of the row value shown on hover
+    sort: str | None = None  # the frame column whose value orders this column in a grid (numbers, not their text)
 
 
 PPA_COLUMNS = (

@@ -117,25 +117,29 @@ PPA_COLUMNS = (
     Column("moa", "MOA", tooltip="moa_name"),
     Column("sector", "Sector"),
     Column("fiscal_year", "FY", numeric=True),
-    Column("budget", "Approved budget", numeric=True),
-    Column("beneficiaries", "Beneficiaries", numeric=True, tooltip="beneficiary_detail"),
-    Column("cost_per_beneficiary", "Cost per beneficiary", numeric=True),
-    Column("rank", "Rank in sector", numeric=True, tooltip="rank_detail"),
-    Column("spi", "SPI", numeric=True, tooltip="ev_detail"),
-    Column("cpi", "CPI", numeric=True, tooltip="ev_detail"),
+    Column("budget", "Approved budget", numeric=True, sort="budget_allocation"),
+    Column("beneficiaries", "Beneficiaries", numeric=True, tooltip="beneficiary_detail", sort="beneficiary_count"),
+    Column("cost_per_beneficiary", "Cost per beneficiary", numeric=True, sort="cost_per_beneficiary"),
+    Column("rank", "Rank in sector", numeric=True, tooltip="rank_detail", sort="cost_effectiveness_rank"),
+    Column("spi", "SPI", numeric=True, tooltip="ev_detail", sort="schedule_performance_index"),
+    Column("cpi", "CPI", numeric=True, tooltip="ev_detail", sort="cost_performance_index"),
     Column("attainment", "Indicator attainment", numeric=True, tooltip="attainment_detail"),
     Column("outcome", "Outcome achievement", numeric=True, tooltip="attainment_detail"),
 )
 MOA_COLUMNS = (
     Column("moa", "MOA", tooltip="moa_name"),
     Column("fiscal_year", "FY", numeric=True),
-    Column("ppas", "PPAs", numeric=True),
-    Column("budget", "Approved budget", numeric=True),
-    Column("budget_yoy", "Budget vs previous year", numeric=True, tooltip="budget_prev"),
-    Column("beneficiaries", "Beneficiaries", numeric=True),
-    Column("cost_per_beneficiary", "Cost per beneficiary", numeric=True, tooltip="cost_prev"),
-    Column("spi", "SPI", numeric=True, tooltip="ev_detail"),
-    Column("cpi", "CPI", numeric=True, tooltip="ev_detail"),
+    Column("ppas", "PPAs", numeric=True, sort="ppa_count"),
+    Column("budget", "Approved budget", numeric=True, sort="budget_allocation"),
+    Column(
+        "budget_yoy", "Budget vs previous year", numeric=True, tooltip="budget_prev", sort="budget_allocation_yoy_pct"
+    ),
+    Column("beneficiaries", "Beneficiaries", numeric=True, sort="beneficiary_count"),
+    Column(
+        "cost_per_beneficiary", "Cost per beneficiary", numeric=True, tooltip="cost_prev", sort="cost_per_beneficiary"
+    ),
+    Column("spi", "SPI", numeric=True, tooltip="ev_detail", sort="schedule_performance_index"),
+    Column("cpi", "CPI", numeric=True, tooltip="ev_detail", sort="cost_performance_index"),
     Column("attainment", "Indicator attainment", numeric=True),
     Column("outcome", "Outcome achievement", numeric=True),
 )

@@ -22,9 +22,9 @@ from dashboards.components import (
     filter_note,
     filters_from_store,
     graph_card,
+    grid,
     page_header,
     section_card,
-    table,
     tile_card,
 )
 from dashboards.filters import AREA, FISCAL_YEAR, Filters
@@ -45,8 +45,9 @@ SHARES = "equity-shares"
 CAPTION = "equity-caption"
 TABLE = "equity-table"
 EXPORT = "equity"
-# Rows the area table shows (the Dash renderer slows down sharply past ~100 table rows); the export has them all.
-TABLE_LIMIT = 60
+GRID = "equity-grid"
+# Rows sent to the area grid (it pages them in the browser); the CSV and XLSX hold every row.
+GRID_LIMIT = 2000
 
 PER_CAPITA_HELP = (
     "Spending of an area = Σ approved budget of the fiscal year's PPAs whose coverage area is the area or lies "
@@ -169,12 +170,14 @@ def equity_view(filters_data: dict[str, list[Any]] | None, level: str | None, ho
         else html.P(f"No indices for this year and level. {shown.note}", className="empty-state text-muted my-3")
     )
     plural = ef.LEVEL_PLURALS[level]
-    caption = f"{frame.height} {plural}" + (" (area filter applied)" if filters.areas else "")
-    if frame.height > TABLE_LIMIT:
+    caption = f"{frame.height:,} {plural}, highest per person first · click a column to sort"
+    if frame.height > GRID_LIMIT:
         caption = (
-            f"Showing the {TABLE_LIMIT} highest per person of {frame.height} {plural}; the CSV and XLSX hold all "
-            f"{frame.height}" + (" (area filter applied)" if filters.areas else "")
+            f"The {GRID_LIMIT:,} highest per person of {frame.height:,} {plural}; the CSV and XLSX hold all "
+            f"{frame.height:,}"
         )
+    caption += " (area filter applied)" if filters.areas else ""
+    shown_rows = frame.head(GRID_LIMIT)
     empty = f"No {level} matches the area filter." if filters.areas and shown.fiscal_year is not None else shown.note
     return (
         shown.note,
@@ -183,7 +186,7 @@ def equity_view(filters_data: dict[str, list[Any]] | None, level: str | None, ho
         ef.per_capita_bar(frame, "obc", level),
         ef.share_scatter(frame, level),
         caption,
-        table(ef.AREA_COLUMNS, ef.area_rows(frame.head(TABLE_LIMIT)), empty=empty),
+        grid(GRID, ef.AREA_COLUMNS, ef.area_rows(shown_rows), shown_rows, empty=empty),
     )
 
 

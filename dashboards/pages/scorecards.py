@@ -8,7 +8,6 @@ quadrant chart and the CSV; the scatter is always per PPA (the by-MOA mart has n
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import dash
@@ -24,11 +23,11 @@ from dashboards.components import (
     filter_note,
     filters_from_store,
     graph_card,
+    grid,
     help_button,
     page_header,
     section_card,
 )
-from dashboards.figures import Column
 from dashboards.filters import AREA, FISCAL_YEAR, MOA, SECTOR, Filters
 from ingest.home import Home
 from ingest.warehouse import read_only
@@ -43,6 +42,9 @@ FILTER_NOTE = "scorecards-filter-note"
 ATTAINMENT_NOTE = "scorecards-attainment-note"
 CAPTION = "scorecards-caption"
 TABLE = "scorecards-table"
+GRID = "scorecards-grid"
+# Rows sent to the grid (it pages them in the browser); the CSV and XLSX hold every row.
+GRID_LIMIT = 2000
 SCATTER = "scorecards-scatter"
 QUADRANT = "scorecards-quadrant"
 EXPORT = "scorecards"
@@ -145,45 +147,14 @@ def layout(**_query: Any) -> html.Div:
 
 
 # ------------------------------------------------------------------------------------------ callbacks
-def signal_table(columns: Sequence[Column], rows: Sequence[dict], empty: str) -> Any:
-    """Like ``components.table``, with a signal class per cell (``row["cell_classes"]``: column key → class)."""
-    if not rows:
-        return html.P(empty, className="empty-state text-muted my-3")
-    head = html.Thead(
-        html.Tr([html.Th(c.header, className="text-end" if c.numeric else None, scope="col") for c in columns])
-    )
-    body = html.Tbody(
-        [
-            html.Tr(
-                [
-                    html.Td(
-                        row[c.key],
-                        className=" ".join(
-                            part
-                            for part in ("text-end num" if c.numeric else "", row["cell_classes"].get(c.key, ""))
-                            if part
-                        )
-                        or None,
-                        title=(row.get(c.tooltip) or None) if c.tooltip else None,
-                        **{"data-col": c.key},
-                    )
-                    for c in columns
-                ]
-            )
-            for row in rows
-        ]
-    )
-    return dbc.Table([head, body], hover=True, size="sm", className="data-table mb-0")
-
-
 def _view(value: str | None) -> str:
     return value if value in VIEWS else "ppa"
 
 
 def _caption(shown: int, matched: int, noun: str) -> str:
     if matched > shown:
-        return f"Showing the first {shown} of {matched} {noun}; the CSV and XLSX hold all {matched}"
-    return f"{matched} {noun}"
+        return f"The first {shown:,} of {matched:,} {noun} (click a column to sort them); the CSV and XLSX hold all"
+    return f"{matched:,} {noun} · click a column to sort"
 
 
 def _note(view: str) -> html.P:
@@ -205,16 +176,14 @@ def scorecard_table(
     with read_only(home) as con:
         reasons = sq.attainment_null_reasons(con, filters)
         if view == "ppa":
-            frame = sq.ppa_scorecard(con, filters)
+            frame = sq.ppa_scorecard(con, filters, limit=GRID_LIMIT)
             matched = frame["match_count"][0] if frame.height else 0
             caption = _caption(frame.height, matched, "PPAs")
-            content = signal_table(sf.PPA_COLUMNS, sf.ppa_rows(frame), "No PPAs match these filters.")
+            content = grid(GRID, sf.PPA_COLUMNS, sf.ppa_rows(frame), frame, "No PPAs match these filters.")
         else:
-            frame = sq.moa_scorecard(con, filters)
-            caption = _caption(min(frame.height, sq.MOA_LIMIT), frame.height, "MOA-years")
-            content = signal_table(
-                sf.MOA_COLUMNS, sf.moa_rows(frame.head(sq.MOA_LIMIT)), "No MOA has PPAs in this selection."
-            )
+            frame = sq.moa_scorecard(con, filters).head(GRID_LIMIT)
+            caption = _caption(frame.height, frame.height, "MOA-years")
+            content = grid(GRID, sf.MOA_COLUMNS, sf.moa_rows(frame), frame, "No MOA has PPAs in this selection.")
     note = sf.attainment_note(reasons)
     return caption, content, _note(view), (html.P(note, className="sc-note") if note else None)
 

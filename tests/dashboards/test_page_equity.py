@@ -10,7 +10,6 @@ import pytest
 from openpyxl import load_workbook
 from selenium.webdriver.common.by import By
 
-from dashboards.pages import equity
 from ingest.warehouse import read_only
 from tests.browser import choose, count, download, open_page, screenshot, severe_console_entries, text, wait
 
@@ -24,7 +23,21 @@ def svg_text(driver, css: str) -> str:
     )
 
 
-ROWS = "#equity-table tbody tr"
+GRID = "equity-grid"
+ROWS = f"#{GRID} .ag-center-cols-container .ag-row"
+
+
+def grid_rows(driver) -> int | None:
+    """How many areas the grid holds over all its pages (AG Grid's API), None until it is drawn."""
+    return driver.execute_script(
+        "const api = window.dash_ag_grid && dash_ag_grid.getApi(arguments[0]);"
+        "return api ? api.paginationGetRowCount() : null;",
+        GRID,
+    )
+
+
+def shows(driver, areas: int) -> bool:
+    return grid_rows(driver) == areas and count(driver, ROWS) == min(areas, 25)
 
 
 def _level(con, year: int, level: str) -> dict:
@@ -56,9 +69,7 @@ def test_the_equity_page(demo_url, demo_home, page_browser):
     assert chosen["areas"] and regions["areas"], "the demo warehouse should place 2025 spending in areas"
 
     open_page(driver, demo_url + "/equity")
-    wait(driver).until(
-        lambda d: count(d, ROWS) == min(default["areas"], equity.TABLE_LIMIT), message="the province rows never showed"
-    )
+    wait(driver).until(lambda d: shows(d, default["areas"]), message="the province rows never showed")
     wait(driver).until(
         lambda d: (text(d, "#equity-year-note") or "").startswith(f"Showing FY {latest}, the latest year")
     )
@@ -74,20 +85,18 @@ def test_the_equity_page(demo_url, demo_home, page_browser):
         lambda d: text(d, "[data-kpi='obc-gini_weighted']") == _gini_tile(chosen["ginis"]["obc"]),
         message="the tiles never showed FY 2025",
     )
-    wait(driver).until(lambda d: count(d, ROWS) == min(chosen["areas"], equity.TABLE_LIMIT))
+    wait(driver).until(lambda d: shows(d, chosen["areas"]))
     screenshot(driver, "equity")
 
-    # the main interaction: the level (municipalities: the table shows the first rows, the caption says how many)
+    # the main interaction: the level (municipalities: the grid holds them all, a page at a time)
     driver.find_element(By.XPATH, "//label[normalize-space()='Municipalities']").click()
     wait(driver).until(
-        lambda d: (
-            count(d, ROWS) == min(municipalities["areas"], equity.TABLE_LIMIT)
-            and f"{municipalities['areas']} municipalities" in (text(d, "#equity-caption") or "")
-        ),
+        lambda d: shows(d, municipalities["areas"])
+        and f"{municipalities['areas']:,} municipalities" in (text(d, "#equity-caption") or ""),
         message="the municipality rows never showed",
     )
     driver.find_element(By.XPATH, "//label[normalize-space()='Regions']").click()
-    wait(driver).until(lambda d: count(d, ROWS) == min(regions["areas"], equity.TABLE_LIMIT), message="no regions")
+    wait(driver).until(lambda d: shows(d, regions["areas"]), message="no regions")
     wait(driver).until(lambda d: text(d, "[data-kpi='total-gini_weighted']") == _gini_tile(regions["ginis"]["total"]))
     wait(driver).until(lambda d: "across regions" in (text(d, "#equity-indices") or ""))
 

@@ -10,7 +10,6 @@ import pytest
 from openpyxl import load_workbook
 from selenium.webdriver.common.by import By
 
-from dashboards import scorecard_queries as sq
 from ingest.warehouse import read_only
 from tests.browser import choose, count, download, open_page, screenshot, severe_console_entries, text, wait
 
@@ -24,7 +23,34 @@ def svg_text(driver, css: str) -> str:
     )
 
 
-ROWS = "#scorecards-table tbody tr"
+GRID = "scorecards-grid"
+ROWS = f"#{GRID} .ag-center-cols-container .ag-row"
+
+
+def grid_rows(driver) -> int | None:
+    """How many rows the grid holds over all its pages (AG Grid's API), None until it is drawn."""
+    return driver.execute_script(
+        "const api = window.dash_ag_grid && dash_ag_grid.getApi(arguments[0]);"
+        "return api ? api.paginationGetRowCount() : null;",
+        GRID,
+    )
+
+
+def signals_match_indices(driver) -> bool:
+    """On the page shown, an SPI or CPI cell below 0.90 is coloured "bad" and no other is."""
+    cells = driver.find_elements(By.CSS_SELECTOR, f"{ROWS} .ag-cell[col-id='spi'], {ROWS} .ag-cell[col-id='cpi']")
+    if not cells:
+        return False
+    for cell in cells:
+        value = cell.text.strip()
+        bad = "cell-bad" in (cell.get_attribute("class") or "")
+        if value in ("", "—"):
+            if bad:
+                return False
+            continue
+        if bad != (float(value) < 0.9):
+            return False
+    return True
 
 
 def _warehouse(demo_home, year: int) -> dict:
@@ -65,31 +91,47 @@ def test_the_scorecard_page(demo_url, demo_home, page_browser):
     assert expected["ppas"] and expected["moas"], "the demo warehouse should have 2025 scorecards"
 
     open_page(driver, demo_url + "/scorecards")
-    wait(driver).until(
-        lambda d: count(d, ROWS) == min(expected["ppas_all"], sq.PPA_LIMIT), message="PPA rows never showed"
-    )
+    wait(driver).until(lambda d: grid_rows(d) == expected["ppas_all"], message="the grid never held every PPA")
+    wait(driver).until(lambda d: count(d, ROWS) == min(expected["ppas_all"], 25), message="the first page never showed")
     wait(driver).until(lambda d: "no source holds indicator actuals" in (text(d, "#scorecards-attainment-note") or ""))
     wait(driver).until(lambda d: "Not used" not in (text(d, "#scorecards-filter-note") or ""))
 
     # a global filter: the fiscal year
     choose(driver, "shell-fiscal-year", "2025")
+    wait(driver).until(lambda d: grid_rows(d) == expected["ppas"], message="the FY filter never narrowed the grid")
+    wait(driver).until(lambda d: (text(d, "#scorecards-caption") or "").startswith(f"{expected['ppas']:,} PPAs"))
+    wait(driver).until(signals_match_indices, message="SPI/CPI cells are not coloured by their value")
+    wait(driver).until(lambda d: text(d, f"{ROWS} .ag-cell[col-id='attainment']") == "—")
+
+    # sorting orders numbers by value, not by their text: the largest budget first after two clicks
+    with read_only(demo_home) as con:
+        largest = con.sql(
+            "select max(budget_allocation) from fct_performance_scorecard where fiscal_year = 2025"
+        ).fetchall()[0][0]
+    header = driver.find_element(By.CSS_SELECTOR, f"#{GRID} .ag-header-cell[col-id='budget'] .ag-header-cell-label")
+    header.click()
+    header.click()
     wait(driver).until(
-        lambda d: count(d, ROWS) == min(expected["ppas"], sq.PPA_LIMIT),
-        message="the FY filter never narrowed the table",
+        lambda d: d.execute_script(
+            "return dash_ag_grid.getApi(arguments[0]).getDisplayedRowAtIndex(0).data.budget__value;", GRID
+        )
+        == float(largest),
+        message="sorting by budget never put the largest first",
     )
-    if expected["ppas"] <= sq.PPA_LIMIT:
-        wait(driver).until(lambda d: count(d, "#scorecards-table td.cell-bad") == expected["ppa_bad"])
-    wait(driver).until(lambda d: text(d, f"{ROWS} td[data-col='attainment']") == "—")
+    wait(driver).until(
+        lambda d: text(d, f"{ROWS}[row-index='0'] .ag-cell[col-id='budget']") == f"₱{largest:,.2f}",
+        message="the first row does not show the largest budget as money",
+    )
     screenshot(driver, "scorecards")
 
     # the main interaction: the MOA view
     driver.find_element(By.XPATH, "//label[normalize-space()='Per MOA and year']").click()
     wait(driver).until(
-        lambda d: count(d, "#scorecards-table td[data-col='ppas']") == min(expected["moas"], sq.MOA_LIMIT),
+        lambda d: count(d, f"{ROWS} .ag-cell[col-id='ppas']") == min(expected["moas"], 25)
+        and grid_rows(d) == expected["moas"],
         message="the MOA view never showed",
     )
-    if expected["moas"] <= sq.MOA_LIMIT:
-        wait(driver).until(lambda d: count(d, "#scorecards-table td.cell-bad") == expected["moa_bad"])
+    wait(driver).until(signals_match_indices, message="SPI/CPI cells of the MOA view are not coloured by value")
     wait(driver).until(lambda d: "Not used: sector, area" in (text(d, "#scorecards-filter-note") or ""))
     wait(driver).until(lambda d: "by MOA and year" in svg_text(d, "#scorecards-quadrant .gtitle"))
     screenshot(driver, "scorecards-moa")
