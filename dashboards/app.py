@@ -27,6 +27,7 @@ from ingest.warehouse import NoWarehouseError, read_only
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 APP_TITLE = "OOBC planning and budget"
+USER = "shell-user"  # the navbar's signed-in user, role and "Sign out" (filled by a callback: see user_menu)
 
 SYNC_OUTPUTS = {
     "search": Output(ids.URL, "search"),
@@ -79,7 +80,13 @@ def navbar(pages: list[dict[str, Any]]) -> dbc.Navbar:
                     href="/",
                     className="brand",
                 ),
-                dbc.Nav(links, navbar=True, className="ms-auto"),
+                html.Div(
+                    [
+                        dbc.Nav(links, navbar=True),
+                        html.Div(id=USER, className="shell-user", role="status", **{"aria-live": "polite"}),
+                    ],
+                    className="ms-auto navbar-right",
+                ),
             ],
             fluid=True,
         ),
@@ -262,7 +269,23 @@ def nav_state(pathname: str | None, search: str | None, paths: list[str]) -> tup
     return hrefs, active
 
 
+def user_menu(_pathname: str | None = None) -> list[Any]:
+    """Who is signed in, their role, and the way out (the page is served only to a signed-in user)."""
+    from dashboards import auth
+
+    user = auth.current()
+    if user is None:
+        return [html.A("Sign in", href=auth.LOGIN_PATH)]
+    return [
+        html.Span(["Signed in as ", html.Strong(user.username, id="shell-user-name")]),
+        html.Span(user.role, className="shell-user-role", id="shell-user-role", title="Your role"),
+        html.A("Sign out", href=auth.LOGOUT_PATH, id="shell-sign-out"),
+    ]
+
+
 def _register_shell_callbacks(app: dash.Dash, home: Home) -> None:
+    app.callback(Output(USER, "children"), Input(ids.URL, "pathname"))(user_menu)
+
     @app.callback(output=SYNC_OUTPUTS, inputs=SYNC_INPUTS)
     def _sync_filters(search, fiscal_years, moas, sectors, areas, clear):  # clear only triggers
         return sync_filters(home, ctx.triggered_id, search, fiscal_years, moas, sectors, areas)

@@ -8,6 +8,9 @@
 ``oobc serve --production`` does the same with gunicorn's Python API (``run_production``). Every worker process
 builds its own app; they all read the same published warehouse, opening it read-only for each callback, so a
 refresh published while they run is seen from their next request on, without a restart.
+
+Every worker signs sessions with the same key (``dashboards.auth``: ``OOBC_SECRET_KEY``, else the key kept in
+``$OOBC_HOME/secret_key``), so a user signed in through one worker is signed in on all of them.
 """
 
 from __future__ import annotations

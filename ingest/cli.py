@@ -128,6 +128,15 @@ def demo(home: Home, scale: float, seed: int, refresh: bool) -> None:
         with _progress_bars() as update:
             # a regenerated source is a different database: read it in full
             _report(_run(run_refresh, home, command="demo", full=True, say=_say, progress=update))
+    from ingest.users import demo_users_file, ensure_demo_users
+
+    made = ensure_demo_users(home)
+    if made:
+        err.print(f"demo users (sign in at /login; also in {demo_users_file(home)}, readable by you only):")
+        for name, role, password in made:
+            err.print(f"  {name:<10} {role:<9} {password}", markup=False, highlight=False)
+    else:
+        err.print(f"demo users: already there; their passwords are in {demo_users_file(home)}")
 
 
 @main.group()

@@ -2,6 +2,10 @@
 
 Selenium never downloads a browser or a driver here. `make test` installs both packages when missing; a
 run of pytest without them skips the browser tests with the reason, except under CI, where it fails.
+
+Every page needs sign-in: ``serving(app)`` makes a user (role ``admin`` unless told otherwise) in the app's home
+and remembers it for the URL it serves on; ``visit`` and ``open_page`` sign the browser in with it when the
+dashboard sends it to ``/login``, as a person would.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -71,21 +76,53 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# base URL -> (username, password) of the user ``serving`` made for it
+CREDENTIALS: dict[str, tuple[str, str]] = {}
+
+
 @contextmanager
-def serving(app) -> Iterator[str]:
-    """Serve a Dash ``app`` on a free local port from a background thread; yield its base URL."""
+def serving(app, role: str = "admin") -> Iterator[str]:
+    """Serve a Dash ``app`` on a free local port from a background thread; yield its base URL. A user of ``role`` is
+    made in the app's home for the browser helpers to sign in with (``CREDENTIALS[url]``)."""
     from werkzeug.serving import make_server
+
+    from tests.auth import make_user
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    home = app.server.extensions.get("oobc_home")
+    if home is not None:
+        CREDENTIALS[url] = make_user(home, role)
     server = make_server("127.0.0.1", port, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="dashboard", daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield url
     finally:
         server.shutdown()
         thread.join(timeout=10)
+        CREDENTIALS.pop(url, None)
+
+
+def _base(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def visit(driver, url: str) -> None:
+    """Go to ``url``; when the dashboard asks for sign-in, sign in with the user ``serving`` made (and land on
+    ``url``)."""
+    from tests.auth import sign_in
+
+    driver.get(url)
+    if urlsplit(driver.current_url).path == "/login":
+        base = _base(url)
+        if base not in CREDENTIALS:
+            raise AssertionError(f"{url} asks for sign-in and no test user is known for {base}")
+        parts = urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        sign_in(driver, base, *CREDENTIALS[base], next_path=target)
 
 
 # ------------------------------------------------------------------------------------ page helpers
@@ -123,8 +160,8 @@ def settled(driver) -> bool:
 
 
 def open_page(driver, url: str) -> None:
-    """Go to ``url`` and wait until the page's callbacks have settled."""
-    driver.get(url)
+    """Go to ``url`` (signing in when asked) and wait until the page's callbacks have settled."""
+    visit(driver, url)
     wait(driver).until(settled, message=f"{url} never settled")
 
 

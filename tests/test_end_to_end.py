@@ -170,6 +170,9 @@ def test_served_dashboard_shows_the_marts_figures_and_follows_a_filter(
         )
 
     try:
+        from tests.auth import make_user, sign_in
+
+        sign_in(driver, served, *make_user(demo_home, "viewer"))  # every page needs sign-in
         driver.get(served + "/")
         wait.until(lambda d: tile("ppas") == fmt.count(all_ppas), message="the PPA count never matched dim_ppa")
         assert tile("budget") == fmt.peso_short(all_budget)

@@ -14,17 +14,17 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import duckdb
 import pytest
+import requests
 
 from dashboards import ids
 from dashboards.pages import overview
 from ingest.home import ConfigError, Home, ServeSettings, serve_settings
 from ingest.warehouse import new_build_path, publish
+from tests.auth import make_user, sign_in
 from tests.dashboards.tiny_warehouse import build_tiny_warehouse, published_home
 
 SELECTION = {"fiscal_year": [2025], "moa": ["MOH"], "sector": ["social"], "area": []}
@@ -37,20 +37,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _get(url: str) -> tuple[int, str]:
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return response.status, response.read().decode()
+def _get(web: requests.Session, url: str) -> tuple[int, str]:
+    response = web.get(url, timeout=30)
+    return response.status_code, response.text
 
 
-def _callback(base: str, body: dict) -> tuple[int, str]:
-    request = urllib.request.Request(
-        f"{base}/_dash-update-component",
-        data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return response.status, json.dumps(json.loads(response.read()), ensure_ascii=False)
+def _callback(web: requests.Session, base: str, body: dict) -> tuple[int, str]:
+    response = web.post(f"{base}/_dash-update-component", json=body, timeout=30)
+    return response.status_code, json.dumps(response.json(), ensure_ascii=False)
 
 
 HEADLINE = {
@@ -62,10 +56,10 @@ HEADLINE = {
 }
 
 
-def _sync_request(base: str) -> dict:
+def _sync_request(web: requests.Session, base: str) -> dict:
     """The shell's filter callback as the browser sends it on first load (it reads the filter options and the
     footer's "data as of"), built from the app's own dependency list."""
-    _, text = _get(base + "/_dash-dependencies")
+    _, text = _get(web, base + "/_dash-dependencies")
     (dep,) = [d for d in json.loads(text) if f"{ids.AS_OF}.children" in d["output"]]
     outputs = [o.rsplit(".", 1) for o in dep["output"].strip(".").split("...")]
     values = {ids.URL: ""}
@@ -118,6 +112,8 @@ def test_gunicorn_workers_serve_the_dashboards_and_pick_up_a_new_warehouse(tmp_p
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "OOBC_HOME": str(home.root), "OOBC_PORT": str(port), "OOBC_HOST": "127.0.0.1"}
     env.pop("OOBC_WORKERS", None)
+    env.pop("OOBC_SECRET_KEY", None)  # the workers share the key kept in the home
+    web = requests.Session()
     exe = Path(sys.executable).with_name("oobc")
     with subprocess.Popen(
         [str(exe), "serve", "--production", "--workers", "2"],
@@ -131,28 +127,35 @@ def test_gunicorn_workers_serve_the_dashboards_and_pick_up_a_new_warehouse(tmp_p
             while True:
                 assert server.poll() is None, server.stderr.read()
                 try:
-                    status, page = _get(base + "/")
+                    status, page = _get(web, base + "/login")
                     break
-                except (urllib.error.URLError, ConnectionError):
+                except requests.ConnectionError:
                     assert time.monotonic() < deadline, "the server never answered"
                     time.sleep(0.3)
+            assert status == 200 and "Sign in" in page
+            # nothing is served before sign-in
+            assert web.get(base + "/", allow_redirects=False, timeout=30).status_code == 302
+            assert _callback(web, base, HEADLINE)[0] == 401
+            sign_in(web, base, *make_user(home, "viewer"))
+            # signed in once: every worker accepts the session (they share the key kept in the home)
+            status, page = _get(web, base + "/")
             assert status == 200 and "<title>OOBC planning and budget</title>" in page
-            status, layout = _get(base + "/_dash-layout")
+            status, layout = _get(web, base + "/_dash-layout")
             assert status == 200 and ids.AS_OF in layout
 
             for _ in range(8):  # several requests: both workers answer some of them
-                status, body = _callback(base, HEADLINE)
+                status, body = _callback(web, base, HEADLINE)
                 assert status == 200 and "₱1,500,000.50" in body and "₱2,500,000.75" not in body
-            sync = _sync_request(base)
-            status, body = _callback(base, sync)
+            sync = _sync_request(web, base)
+            status, body = _callback(web, base, sync)
             assert status == 200 and "1 Jan 2030" not in body and "PHT" in body
 
             publish(home, _new_warehouse(home))  # a refresh publishes while the workers run
 
             for _ in range(8):
-                status, body = _callback(base, HEADLINE)
+                status, body = _callback(web, base, HEADLINE)
                 assert status == 200 and "₱2,500,000.75" in body and "₱1,500,000.50" not in body
-                status, body = _callback(base, sync)
+                status, body = _callback(web, base, sync)
                 assert status == 200 and "1 Jan 2030, 08:00 PHT" in body
         finally:
             server.send_signal(signal.SIGTERM)
@@ -163,4 +166,5 @@ def test_gunicorn_workers_serve_the_dashboards_and_pick_up_a_new_warehouse(tmp_p
             log = server.stderr.read()
     assert server.returncode == 0, log
     assert "Booting worker" in log and log.count("Booting worker with pid") >= 2
+    assert (home.root / "secret_key").stat().st_mode & 0o777 == 0o600
     assert f"Listening at: {base}" in log

@@ -19,7 +19,7 @@ from dash.exceptions import PreventUpdate
 
 from dashboards import alignment_figures as af
 from dashboards import alignment_queries as aq
-from dashboards import export, ids, reviews
+from dashboards import auth, export, ids, reviews
 from dashboards.components import (
     GRAPH_CONFIG,
     bind,
@@ -50,6 +50,8 @@ REVIEW_NOTE = "align-review-note"
 REVIEW_REVIEWER = "align-review-reviewer"
 REVIEW_SAVE = "align-review-save"
 REVIEW_FEEDBACK = "align-review-feedback"
+REVIEW_ROLE_NOTE = "align-review-role-note"  # "your role cannot ..." for a user who may not review
+PERMISSION = "reviews"  # ingest.users.PERMISSIONS: reviewer and admin
 REVIEW_SAVED = "align-review-saved"  # store: bumped after each save, so the reviews table reloads
 PICK = "align-pick"  # pattern-matching type of the "Review" buttons; table = scores or untagged, index = ppa_id
 EXPORT = "align"
@@ -79,6 +81,9 @@ def _score_help() -> html.Div:
 
 
 def _review_form() -> html.Div:
+    """The review form; its Save is disabled, with a note saying why, for a user whose role may not review."""
+    may_review = auth.allowed(PERMISSION)
+    note = [] if may_review else [html.P(auth.refusal(PERMISSION), id=REVIEW_ROLE_NOTE, className="role-note")]
     return html.Div(
         [
             dbc.Label("PPA", html_for=REVIEW_PPA, className="filter-label"),
@@ -99,11 +104,14 @@ def _review_form() -> html.Div:
             dbc.Input(id=REVIEW_REVIEWER, value="", maxLength=reviews.REVIEWER_MAX, placeholder="Your name"),
             html.Div(
                 [
-                    dbc.Button("Save review", id=REVIEW_SAVE, color="primary", size="sm", n_clicks=0),
+                    dbc.Button(
+                        "Save review", id=REVIEW_SAVE, color="primary", size="sm", n_clicks=0, disabled=not may_review
+                    ),
                     html.Span("Saved at once; in the warehouse after the next refresh.", className="align-hint"),
                 ],
                 className="align-form-actions",
             ),
+            *note,
             html.Div(id=REVIEW_FEEDBACK, className="mt-2", role="status"),
             dcc.Store(id=REVIEW_SAVED, data=0),
         ],
@@ -392,7 +400,7 @@ def register(app: dash.Dash, home: Home) -> None:
         State(REVIEW_REVIEWER, "value"),
         State(REVIEW_SAVED, "data"),
         prevent_initial_call=True,
-    )(bind(save_review, home))
+    )(auth.requires(PERMISSION)(bind(save_review, home)))
     app.callback(Output(REVIEWS, "children"), Input(ids.FILTERS, "data"), Input(REVIEW_SAVED, "data"))(
         bind(reviews_table, home)
     )

@@ -11,18 +11,24 @@ CSV export is the rejects table as filtered on the page; the workbook has every 
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import threading
+from pathlib import Path
 from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
+from dash.exceptions import PreventUpdate
 
-from dashboards import export, ids
+from dashboards import auth, export, ids
 from dashboards import quality_figures as qf
 from dashboards import quality_queries as qq
 from dashboards.components import bind, filters_from_store, section_card, table
 from dashboards.filters import Filters
 from ingest.home import Home
+from ingest.state import utcnow
 from ingest.warehouse import read_only
 
 PATH = "/data-quality"
@@ -44,6 +50,9 @@ DUPLICATES = "dq-duplicates"
 DUPLICATES_CAPTION = "dq-duplicates-caption"
 HELP_DUPLICATES = "dq-help-duplicates"
 EXPORT = "dq"  # prefix of the export buttons and download
+REFRESH_NOW = "dq-refresh-now"  # admins: start `oobc refresh` in the background
+REFRESH_MESSAGE = "dq-refresh-message"
+REFRESH_PERMISSION = "refresh"  # ingest.users.PERMISSIONS: admin only
 DUPLICATES_DEFINITION = (
     "Two PPAs of different MOAs, in the same sector, that serve at least one same OBC community or the same "
     "coverage municipality, and whose dates overlap (start to target end, both inclusive). PPAs without both "
@@ -139,6 +148,7 @@ def layout(**_query: Any) -> html.Div:
                 ],
                 className="page-header",
             ),
+            _refresh_now(),
             html.Div(id=FRESHNESS, className="freshness-grid mb-3", **{"data-section": FRESHNESS}),
             _section(RUNS),
             _section(REJECTS, _reject_filters()),
@@ -164,6 +174,107 @@ def layout(**_query: Any) -> html.Div:
                 **{"data-section": DUPLICATES},
             ),
         ]
+    )
+
+
+def _refresh_now() -> html.Div:
+    """Admins: a "Refresh now" button. Everyone else: nothing shown (the button is in the page, hidden and disabled,
+    so the page's callbacks are the same for every role; the server refuses the callback to them anyway)."""
+    admin = auth.allowed(REFRESH_PERMISSION)
+    return html.Div(
+        [
+            dbc.Button(
+                "Refresh now",
+                id=REFRESH_NOW,
+                color="primary",
+                size="sm",
+                n_clicks=0,
+                disabled=not admin,
+                title="Ingest every configured source, build and publish a new warehouse (`oobc refresh`)",
+            ),
+            html.Span(
+                "Runs `oobc refresh` in the background; the dashboards switch to the new warehouse once it is "
+                "published.",
+                className="text-muted small",
+            ),
+            html.Div(id=REFRESH_MESSAGE, role="status", className="w-100"),
+        ],
+        className="refresh-now mb-3",
+        hidden=not admin,
+    )
+
+
+# ------------------------------------------------------------------------------------------ refresh now
+_started: dict[Path, subprocess.Popen] = {}
+_started_lock = threading.Lock()
+
+
+def refresh_running(home: Home) -> str | None:
+    """Who holds the home's refresh lock (a sentence), or None when no refresh is running."""
+    from filelock import FileLock, Timeout
+
+    from ingest.locking import _holder_text, lock_path
+
+    home.ensure()
+    lock = FileLock(lock_path(home), preserve_lock_file=True)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return _holder_text(home)
+    lock.release()
+    return None
+
+
+def _refresh_command(home: Home) -> list[str]:
+    oobc = Path(sys.executable).with_name("oobc")
+    program = [str(oobc)] if oobc.exists() else [sys.executable, "-m", "ingest.cli"]
+    return [*program, "--home", str(home.root), "refresh"]
+
+
+def start_refresh(home: Home, started_by: str) -> tuple[bool, str]:
+    """Start `oobc refresh` for ``home`` in a background process: (started, what to tell the user).
+
+    Not started when a refresh is running (it holds the refresh lock, or this process started one that has not
+    finished). The refresh takes the lock itself, records its run like any other and writes its output to
+    ``<home>/logs/dashboard-refresh-<time>.log``."""
+    with _started_lock:
+        previous = _started.get(home.root)
+        if previous is not None and previous.poll() is None:
+            return False, f"A refresh is already running (process {previous.pid}); try again when it has finished."
+        holder = refresh_running(home)
+        if holder is not None:
+            return False, f"A refresh is already running: {holder}; try again when it has finished."
+        now = utcnow()
+        log_path = home.logs_dir / f"dashboard-refresh-{now:%Y%m%dT%H%M%S}.log"
+        with log_path.open("ab") as log:
+            log.write(f"refresh started from the dashboard by {started_by} at {now:%Y-%m-%d %H:%M:%S} UTC\n".encode())
+            log.flush()
+            process = subprocess.Popen(  # our own command: no text from the user in it
+                _refresh_command(home),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # a worker restart does not kill the refresh
+                close_fds=True,
+            )
+        _started[home.root] = process
+    threading.Thread(target=process.wait, name=f"refresh-{process.pid}", daemon=True).start()  # no zombie
+    auth.log.info("%s started a refresh of %s (pid %s, log %s)", started_by, home.root, process.pid, log_path)
+    return True, (
+        f"Refresh started at {now:%H:%M:%S} UTC (process {process.pid}). It is listed under “Refreshes and table "
+        f"loads” when it finishes; reload this page then. Its output: {log_path}"
+    )
+
+
+def refresh_now(n_clicks: int | None, home: Home, started_by: str) -> Any:
+    if not n_clicks:
+        raise PreventUpdate
+    started, message = start_refresh(home, started_by)
+    return dbc.Alert(
+        message,
+        color="success" if started else "warning",
+        className="mb-0 mt-2 py-2",
+        id="dq-refresh-started" if started else "dq-refresh-busy",
     )
 
 
@@ -324,6 +435,13 @@ def register(app: dash.Dash, home: Home) -> None:
         Output(DUPLICATES, "children"),
         Input(ids.FILTERS, "data"),
     )(bind(duplicates_table, home))
+
+    @app.callback(Output(REFRESH_MESSAGE, "children"), Input(REFRESH_NOW, "n_clicks"), prevent_initial_call=True)
+    @auth.requires(REFRESH_PERMISSION)
+    def data_quality_refresh_now(n_clicks):
+        user = auth.current()
+        return refresh_now(n_clicks, home, user.username if user else "?")
+
     export.register(
         app,
         home,

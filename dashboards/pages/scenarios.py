@@ -27,7 +27,7 @@ import polars as pl
 from dash import ALL, Input, Output, State, dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboards import export, ids
+from dashboards import auth, export, ids
 from dashboards import formatting as fmt
 from dashboards import scenario_figures as sf
 from dashboards import scenario_queries as q
@@ -72,6 +72,8 @@ COMMENT = f"{PREFIX}-comment"
 SAVE = f"{PREFIX}-save"
 SAVE_NEW = f"{PREFIX}-save-new"
 SAVE_MESSAGE = f"{PREFIX}-save-message"
+PERMISSION = "scenarios"  # ingest.users.PERMISSIONS: planner and admin
+ROLE_NOTE = f"{PREFIX}-role-note"  # "your role cannot ..." for a user who may not save
 LOADED = f"{PREFIX}-loaded"  # dcc.Store: {scenario_id, name} of the scenario being edited, or None
 SAVED_TICK = f"{PREFIX}-saved-tick"
 SAVED_LIST = f"{PREFIX}-saved-list"
@@ -320,6 +322,10 @@ def layout(**_query: Any) -> html.Div:
 
 
 def _save_form() -> html.Div:
+    """The save controls; disabled, with a note saying why, for a user whose role may not save scenarios."""
+    may_save = auth.allowed(PERMISSION)
+    user = auth.current()
+    note = [] if may_save else [html.P(auth.refusal(PERMISSION), id=ROLE_NOTE, className="role-note")]
     return html.Div(
         [
             dbc.Row(
@@ -340,7 +346,10 @@ def _save_form() -> html.Div:
                         _field(
                             "Owner",
                             html.Div(
-                                [dbc.Input(id=OWNER, type="text"), dbc.FormFeedback(id=OWNER_FEEDBACK, type="invalid")]
+                                [
+                                    dbc.Input(id=OWNER, type="text", value=user.username if user else None),
+                                    dbc.FormFeedback(id=OWNER_FEEDBACK, type="invalid"),
+                                ]
                             ),
                         ),
                         lg=2,
@@ -366,9 +375,21 @@ def _save_form() -> html.Div:
                     dbc.Col(
                         html.Div(
                             [
-                                dbc.Button("Save", id=SAVE, color="primary", n_clicks=0, className="me-2"),
                                 dbc.Button(
-                                    "Save as new scenario", id=SAVE_NEW, color="secondary", outline=True, n_clicks=0
+                                    "Save",
+                                    id=SAVE,
+                                    color="primary",
+                                    n_clicks=0,
+                                    className="me-2",
+                                    disabled=not may_save,
+                                ),
+                                dbc.Button(
+                                    "Save as new scenario",
+                                    id=SAVE_NEW,
+                                    color="secondary",
+                                    outline=True,
+                                    n_clicks=0,
+                                    disabled=not may_save,
                                 ),
                             ],
                             className="scenario-save-buttons",
@@ -378,6 +399,7 @@ def _save_form() -> html.Div:
                 ],
                 className="g-3 mt-1",
             ),
+            *note,
             html.Div(id=SAVE_MESSAGE, className="mt-2"),
         ],
         className="p-3",
@@ -754,8 +776,10 @@ def save(
     year_data: dict | None,
     tick: int,
     home: Home,
+    user: str | None = None,
 ) -> tuple[Any, ...]:
-    """Save the current inputs (a new version of the loaded scenario, or a new scenario)."""
+    """Save the current inputs (a new version of the loaded scenario, or a new scenario); ``user`` (the signed-in
+    user) is recorded as who saved it, else the owner typed."""
     if not dash.ctx.triggered_id or not year_data:
         raise PreventUpdate
     if not spec_json:
@@ -769,7 +793,7 @@ def save(
             name=name,
             fiscal_year=year_data["fiscal_year"],
             owner=owner,
-            saved_by=owner,
+            saved_by=user or owner,
             description=description,
             status=status,
             scenario_id=None if as_new else int(loaded["scenario_id"]),
@@ -813,6 +837,7 @@ def saved_list(year_data: dict | None, _tick: int, dimension: str, home: Home) -
         empty = html.P(f"No scenario of FY {year} has been saved yet.", className="empty-state text-muted m-3")
         return empty, html.Div()
     head = html.Thead(html.Tr([html.Th(h) for h in ("Name", "Owner", "Status", "Version", "Updated (UTC)", "")]))
+    may_clone = auth.allowed(PERMISSION)
     body = []
     for row in rows:
         body.append(
@@ -841,6 +866,7 @@ def saved_list(year_data: dict | None, _tick: int, dimension: str, home: Home) -
                                 color="secondary",
                                 outline=True,
                                 n_clicks=0,
+                                disabled=not may_clone,
                             ),
                         ]
                     ),
@@ -849,6 +875,8 @@ def saved_list(year_data: dict | None, _tick: int, dimension: str, home: Home) -
             )
         )
     listing = dbc.Table([head, html.Tbody(body)], size="sm", hover=True, className="data-table mb-0")
+    if not auth.allowed(PERMISSION):
+        listing = html.Div([listing, html.P(auth.refusal(PERMISSION), className="role-note px-3 pb-2")])
     results = _saved_results(home, year, rows)
     candidates = results[0][1].candidates
     baseline = sf.versus_baseline(candidates.with_columns(allocated=pl.col("baseline")), dimension)
@@ -862,24 +890,41 @@ def saved_list(year_data: dict | None, _tick: int, dimension: str, home: Home) -
     return listing, table(columns, table_rows, empty="No PPAs in the planning year")
 
 
-def load_or_clone(_loads: list[Any], _clones: list[Any], owner: Any, tick: int, home: Home) -> tuple[Any, ...]:
-    """Load a saved scenario into the inputs, or clone it (a new draft with the same spec)."""
+def _clicked(kind: str) -> int:
+    """The scenario whose ``kind`` (LOAD or CLONE) button was clicked; PreventUpdate when none was."""
     trigger = dash.ctx.triggered_id
     if not isinstance(trigger, dict) or not dash.ctx.triggered or not dash.ctx.triggered[0]["value"]:
         raise PreventUpdate
-    scenario_id = int(trigger["id"])
-    if trigger["type"] == CLONE:
-        source = store.load(home.state_url, scenario_id)
-        taken = {r["name"].lower() for r in store.list_scenarios(home.state_url, fiscal_year=source["fiscal_year"])}
-        name, n = f"{source['name']} (copy)", 2
-        while name.lower() in taken:
-            name, n = f"{source['name']} (copy {n})", n + 1
-        store.clone(
-            home.state_url, scenario_id, name=name, owner=(str(owner).strip() if owner else "") or source["owner"]
-        )
-        message = dbc.Alert(f"Cloned '{source['name']}' as '{name}'.", color="success", id=f"{PREFIX}-cloned-ok")
-        nothing = dash.no_update
-        return (nothing,) * 12 + (message, (tick or 0) + 1)
+    if trigger.get("type") != kind:
+        raise PreventUpdate
+    return int(trigger["id"])
+
+
+def clone(_clones: list[Any], owner: Any, tick: int, home: Home) -> tuple[Any, Any]:
+    """Clone a saved scenario (a new draft with the same spec): (message, saved tick)."""
+    scenario_id = _clicked(CLONE)
+    source = store.load(home.state_url, scenario_id)
+    taken = {r["name"].lower() for r in store.list_scenarios(home.state_url, fiscal_year=source["fiscal_year"])}
+    name, n = f"{source['name']} (copy)", 2
+    while name.lower() in taken:
+        name, n = f"{source['name']} (copy {n})", n + 1
+    store.clone(home.state_url, scenario_id, name=name, owner=(str(owner).strip() if owner else "") or source["owner"])
+    message = dbc.Alert(f"Cloned '{source['name']}' as '{name}'.", color="success", id=f"{PREFIX}-cloned-ok")
+    return message, (tick or 0) + 1
+
+
+def load_or_clone(_loads: list[Any], _clones: list[Any], owner: Any, tick: int, home: Home) -> tuple[Any, ...]:
+    """Load a saved scenario into the inputs, or clone it (a new draft with the same spec)."""
+    trigger = dash.ctx.triggered_id
+    if isinstance(trigger, dict) and trigger.get("type") == CLONE:
+        message, new_tick = clone(_clones, owner, tick, home)
+        return (dash.no_update,) * 12 + (message, new_tick)
+    return load(_loads, home)
+
+
+def load(_loads: list[Any], home: Home) -> tuple[Any, ...]:
+    """Load a saved scenario into the inputs (reading only: every role may)."""
+    scenario_id = _clicked(LOAD)
     loaded = store.load(home.state_url, scenario_id)
     spec: ScenarioSpec = loaded["spec"]
     weights = {s.strategy: str(s.weight) for s in spec.strategies}
@@ -1049,8 +1094,10 @@ def register(app: dash.Dash, home: Home) -> None:
         State(SAVED_TICK, "data"),
         prevent_initial_call=True,
     )
+    @auth.requires(PERMISSION)
     def scenario_save(*values):
-        return save(*values, home)
+        user = auth.current()
+        return save(*values, home, user=user.username if user else None)
 
     @app.callback(
         Output(SAVED_LIST, "children"),
@@ -1076,15 +1123,23 @@ def register(app: dash.Dash, home: Home) -> None:
         Output(OWNER, "value"),
         Output(LOADED, "data", allow_duplicate=True),
         Output(SAVE_MESSAGE, "children", allow_duplicate=True),
-        Output(SAVED_TICK, "data", allow_duplicate=True),
         Input({"type": LOAD, "id": ALL}, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def scenario_load(loads):
+        return load(loads, home)[:-1]  # loading writes nothing: the saved list's tick stays
+
+    @app.callback(
+        Output(SAVE_MESSAGE, "children", allow_duplicate=True),
+        Output(SAVED_TICK, "data", allow_duplicate=True),
         Input({"type": CLONE, "id": ALL}, "n_clicks"),
         State(OWNER, "value"),
         State(SAVED_TICK, "data"),
         prevent_initial_call=True,
     )
-    def scenario_load_or_clone(*values):
-        return load_or_clone(*values, home)
+    @auth.requires(PERMISSION)
+    def scenario_clone(clones, owner, tick):
+        return clone(clones, owner, tick, home)
 
     export.register(
         app,

@@ -32,7 +32,8 @@ def con(home: Home) -> Iterator[duckdb.DuckDBPyConnection]:
 
 @pytest.fixture(scope="session")
 def demo_url(demo_home: Home) -> Iterator[str]:
-    """The dashboard served over the demo warehouse (the real pipeline, scale 0.1): every mart is there."""
+    """The dashboard served over the demo warehouse (the real pipeline, scale 0.1): every mart is there. ``serving``
+    makes an admin user for it: ``tests.browser.open_page`` / ``visit`` sign a browser in with it when asked."""
     from dashboards.app import create_app
     from tests.browser import serving
 
@@ -42,7 +43,9 @@ def demo_url(demo_home: Home) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def page_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator:
-    """One headless Chromium for the page tests; its downloads land in ``page_browser.downloads``."""
+    """One headless Chromium for the page tests; its downloads land in ``page_browser.downloads``. It signs in to
+    each served dashboard once, the first time ``open_page`` is sent to ``/login`` (the session cookie is per home,
+    so it stays signed in to several dashboards at once)."""
     from tests.browser import chrome, require_chromium
 
     require_chromium()

@@ -20,7 +20,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboards.app import create_app
-from tests.browser import chrome, require_chromium, serving, severe_console_entries
+from tests.browser import chrome, require_chromium, serving, severe_console_entries, visit
 from tests.dashboards.tiny_warehouse import published_home
 
 pytestmark = pytest.mark.browser
@@ -108,7 +108,7 @@ def _wait_for_charts(driver: WebDriver) -> None:
 
 
 def _navbar_links(base_url: str, driver: WebDriver) -> list:
-    driver.get(base_url + "/")
+    visit(driver, base_url + "/")
     return _wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".app-navbar .nav-link"))
 
 
@@ -122,7 +122,7 @@ def _choose(driver: WebDriver, dropdown_id: str, label: str) -> None:
 
 
 def test_overview_loads_and_filters(base_url, browser):
-    browser.get(base_url + "/")
+    visit(browser, base_url + "/")
     _wait_for_tile(browser, "budget", "₱22.5M")
     assert _tile(browser, "ppas") == "8"
     assert _tile(browser, "obligation_rate") == "71.8%"
@@ -148,7 +148,7 @@ def test_overview_loads_and_filters(base_url, browser):
 
 
 def test_a_link_reproduces_a_view(base_url, browser):
-    browser.get(base_url + "/?fiscal_year=2025&moa=MOH&sector=social")
+    visit(browser, base_url + "/?fiscal_year=2025&moa=MOH&sector=social")
     _wait_for_tile(browser, "budget", "₱1.50M")
     assert _tile(browser, "obligation_rate") == "25.0%"
     assert _tile(browser, "disbursement_rate") == "0.0%"
@@ -164,7 +164,7 @@ def test_a_link_reproduces_a_view(base_url, browser):
 
 
 def test_division_by_zero_reads_as_a_dash(base_url, browser):
-    browser.get(base_url + "/?moa=MAFAR")
+    visit(browser, base_url + "/?moa=MAFAR")
     _wait_for_tile(browser, "budget", "₱700K")
     assert _tile(browser, "obligation_rate") == "—"
     assert _tile(browser, "disbursement_rate") == "—"
@@ -176,7 +176,7 @@ def _rows_of(driver: WebDriver, section_id: str) -> list:
 
 
 def test_data_quality_page_renders_its_sections(base_url, browser):
-    browser.get(base_url + "/data-quality")
+    visit(browser, base_url + "/data-quality")
     _wait(browser).until(
         lambda d: len(d.find_elements(By.CSS_SELECTOR, "#dq-freshness [data-source]")) == 4,
         message="the freshness cards never appeared",
@@ -246,7 +246,7 @@ def test_every_page_opens_without_console_errors(demo_url, browser):
     navbar = [urlsplit(a.get_attribute("href")).path for a in _navbar_links(base_url, browser)]
     assert paths and navbar
     for path in paths:
-        browser.get(base_url + path)
+        visit(browser, base_url + path)
         _wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#_pages_content > *"))
         _wait(browser).until(
             lambda d: (
@@ -266,7 +266,7 @@ def test_every_page_opens_without_console_errors(demo_url, browser):
 
 
 def test_an_unknown_address(base_url, browser):
-    browser.get(base_url + "/no-such-page?fiscal_year=2025")
+    visit(browser, base_url + "/no-such-page?fiscal_year=2025")
     _wait(browser).until(lambda d: "Page not found" in d.find_element(By.ID, "_pages_content").text)
     browser.find_element(By.LINK_TEXT, "Go to the executive overview").click()
     _wait_for_tile(browser, "budget", "₱22.5M")
@@ -277,7 +277,7 @@ def test_component_properties_are_valid(dev_url, browser):
     """With the dev tools on, the renderer checks every property of every component and reports to the console."""
     for query in ("", "?fiscal_year=2025&moa=MOH&sector=social", "?area=region:1", "?fiscal_year=1999"):
         for page in dash.page_registry.values():
-            browser.get(dev_url + page["path"] + query)
+            visit(browser, dev_url + page["path"] + query)
             _wait(browser).until(
                 lambda d: "—" not in d.find_element(By.ID, "shell-as-of").text,
                 message="the shell never read the warehouse",

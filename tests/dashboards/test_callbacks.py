@@ -17,6 +17,7 @@ from dashboards.app import create_app, nav_state, sync_filters
 from dashboards.filters import Filters
 from dashboards.pages import overview, page_modules
 from dashboards.quality_figures import stale_sources
+from tests.auth import make_user, sign_in
 from tests.dashboards.tiny_warehouse import OBCMS_LOADED_AT, text_of
 
 SELECTION = {"fiscal_year": [2025], "moa": ["MOH"], "sector": ["social"], "area": []}
@@ -53,8 +54,9 @@ def test_pages_are_registered_and_in_the_navbar(app):
     assert "Page not found" not in navbar
 
 
-def test_the_server_answers(app):
+def test_the_server_answers(app, home):
     client = app.server.test_client()
+    sign_in(client, "", *make_user(home, "viewer"))
     assert client.get("/").status_code == 200
     assert client.get("/?fiscal_year=2025&moa=MOH&sector=social").status_code == 200
     deps = client.get("/_dash-dependencies")
@@ -64,9 +66,10 @@ def test_the_server_answers(app):
         assert component in outputs
 
 
-def test_a_callback_through_the_server(app):
+def test_a_callback_through_the_server(app, home):
     """One round trip through Dash's own request handling, as the browser makes it."""
     client = app.server.test_client()
+    sign_in(client, "", *make_user(home, "viewer"))
     client.get("/")
     body = {
         "output": f"{overview.HEADLINE}.children",

@@ -14,6 +14,7 @@ from dashboards.app import create_app
 from dashboards.filters import Filters
 from dashboards.pages import data_quality as page
 from ingest.warehouse import published_path
+from tests.auth import make_user, sign_in
 from tests.dashboards.tiny_warehouse import text_of
 
 READY = Filters().to_store()  # the shell has read the warehouse (the filters themselves do not apply here)
@@ -31,6 +32,7 @@ def test_the_page_is_registered_and_served(home):
     page_entry = dash.page_registry[page.__name__]
     assert (page_entry["path"], page_entry["name"]) == ("/data-quality", "Data quality")
     client = app.server.test_client()
+    sign_in(client, "", *make_user(home, "viewer"))
     assert client.get("/data-quality").status_code == 200
     outputs = " ".join(d["output"] for d in client.get("/_dash-dependencies").get_json())
     for component in (
@@ -57,6 +59,7 @@ def test_the_layout_has_every_section():
 def test_a_callback_through_the_server(home):
     app = create_app(home)
     client = app.server.test_client()
+    sign_in(client, "", *make_user(home, "viewer"))
     client.get("/data-quality")
     body = {
         "output": f"{page.RUNS}.children",
