@@ -46,9 +46,31 @@ class Export:
 
 
 # ---------------------------------------------------------------------------------------------- files
+# A text cell starting with one of these is run as a formula by a spreadsheet opening the file (CSV injection:
+# ``=HYPERLINK(...)``, ``+cmd|...``, ``@SUM(...)``). OWASP's advice: prefix such a cell with a single quote.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START_RE = r"^[=+\-@\t\r]"
+
+
+def neutralise(text: str) -> str:
+    """``text`` as a spreadsheet shows it but never runs it: a single quote before a formula's first character."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def csv_bytes(frame: pl.DataFrame) -> bytes:
-    """The frame as UTF-8 CSV with a byte-order mark, so Excel opens ₱ and ñ correctly."""
-    return ("\ufeff" + frame.write_csv()).encode("utf-8")
+    """The frame as UTF-8 CSV with a byte-order mark, so Excel opens ₱ and ñ correctly.
+
+    Text that a spreadsheet would take for a formula (a PPA title, a scenario name or a review note starting with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading single quote; numbers stay numbers."""
+    texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    safe = frame.with_columns(
+        pl.when(pl.col(name).str.contains(_FORMULA_START_RE))
+        .then(pl.concat_str([pl.lit("'"), pl.col(name)]))
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name in texts
+    )
+    return ("\ufeff" + safe.write_csv()).encode("utf-8")
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
@@ -83,19 +105,25 @@ def xlsx_bytes(
     rate = book.add_format({"num_format": RATE_FORMAT})
     day = book.add_format({"num_format": "yyyy-mm-dd"})
     moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    # Excel's own leading apostrophe: the text is kept exactly and can never turn into a formula when edited
+    quoted = book.add_format({"quote_prefix": True})
+    quoted_bold = book.add_format({"quote_prefix": True, "bold": True})
+
+    def text(sheet: Any, row: int, col: int, value: str, style: Any = None, quoted_style: Any = quoted) -> None:
+        sheet.write_string(row, col, value, quoted_style if value.startswith(FORMULA_START) else style)
 
     taken: set[str] = set()
     info = book.add_worksheet(sheet_name("About", taken))
     info.set_column(0, 0, 24)
     info.set_column(1, 1, 90)
     for r, (key, value) in enumerate(about):
-        info.write_string(r, 0, key, bold)
-        info.write_string(r, 1, value)
+        text(info, r, 0, key, bold, quoted_bold)
+        text(info, r, 1, value)
 
     for name, frame in tables.items():
         sheet = book.add_worksheet(sheet_name(name, taken))
         for c, column in enumerate(frame.columns):
-            sheet.write_string(0, c, column, header)
+            text(sheet, 0, c, column, header, header)
             dtype = frame.schema[column]
             is_money = isinstance(dtype, pl.Decimal) and (money_columns is None or column in money_columns)
             style = (
@@ -123,7 +151,7 @@ def xlsx_bytes(
                 elif isinstance(value, int | float):
                     sheet.write_number(r, c, value, style)
                 else:
-                    sheet.write_string(r, c, str(value))
+                    text(sheet, r, c, str(value))
         sheet.freeze_panes(1, 0)
         if frame.width:
             sheet.autofilter(0, 0, max(frame.height, 1), frame.width - 1)

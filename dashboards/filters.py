@@ -8,6 +8,7 @@ exactly, and a value that contains a comma or an ampersand survives the round tr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -34,17 +35,24 @@ def _as_list(value: Any) -> list[Any]:
     return [value]
 
 
+_YEAR = re.compile(r"[0-9]{4}")
+
+
 def _years(values: Iterable[Any]) -> tuple[int, ...]:
+    """Four-digit years only: a hand-edited URL or a tampered request with a word, a huge number (which no query
+    could bind as a BIGINT), a float or a non-ASCII digit for a year selects nothing rather than failing."""
     years = []
     for value in values:
-        try:
-            years.append(int(str(value).strip()))
-        except ValueError:
-            continue  # a hand-edited URL with a word for a year selects nothing rather than failing
+        if isinstance(value, bool):
+            continue
+        text = str(value).strip() if isinstance(value, int | str) else ""
+        if _YEAR.fullmatch(text):
+            years.append(int(text))
     return _unique(years)
 
 
 def _texts(values: Iterable[Any]) -> tuple[str, ...]:
+    """The values as text; a tampered request's lists, dicts and numbers become text that matches nothing."""
     return _unique(str(v) for v in values if v is not None and str(v) != "")
 
 
@@ -68,8 +76,9 @@ class Filters:
     # ------------------------------------------------------------------------------------ URL
     @classmethod
     def from_search(cls, search: str | None) -> Filters:
-        """From ``location.search`` (with or without the leading ``?``); unknown keys are ignored."""
-        query = parse_qs((search or "").lstrip("?"), keep_blank_values=False)
+        """From ``location.search`` (with or without the leading ``?``); unknown keys are ignored, and so is a search
+        that is not text (a tampered callback request)."""
+        query = parse_qs(search.lstrip("?") if isinstance(search, str) else "", keep_blank_values=False)
         return cls.of(query.get(FISCAL_YEAR), query.get(MOA), query.get(SECTOR), query.get(AREA))
 
     def to_search(self) -> str:
@@ -83,6 +92,9 @@ class Filters:
     # ---------------------------------------------------------------------------------- store
     @classmethod
     def from_store(cls, data: dict[str, list[Any]]) -> Filters:
+        """From the shell's store; anything but a mapping (a tampered callback request) selects nothing."""
+        if not isinstance(data, dict):
+            return cls()
         return cls.of(data.get(FISCAL_YEAR), data.get(MOA), data.get(SECTOR), data.get(AREA))
 
     def to_store(self) -> dict[str, list[Any]]:
