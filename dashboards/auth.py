@@ -37,6 +37,7 @@ from urllib.parse import quote, urlsplit
 import dash
 import flask
 import flask_login
+from dash.exceptions import DependencyException
 from flask import Response, jsonify, make_response, redirect, render_template_string, request, session
 from werkzeug.exceptions import Forbidden
 
@@ -281,6 +282,41 @@ def _page(status: int, *, message: str = "", notice: str = "", username: str = "
 
 
 # ------------------------------------------------------------------------------------------ install
+# Inputs a browser always sends as text (or nothing): dcc.Location's parts
+_TEXT_PROPERTIES = frozenset({"pathname", "search", "hash", "href"})
+
+
+def _input_problem(item: Any) -> str | None:
+    if isinstance(item, list):  # a pattern-matching input (ALL / MATCH): a list of inputs
+        return next((p for p in map(_input_problem, item) if p), None)
+    if not isinstance(item, dict) or "id" not in item or not isinstance(item.get("property"), str):
+        return "an input is not {id, property, value}"
+    value = item.get("value")
+    if item["property"] in _TEXT_PROPERTIES and not isinstance(value, str | None):
+        return f"{item['property']} must be text"
+    if item["property"] == "pathname" and isinstance(value, str) and not value.startswith("/"):
+        return "a pathname starts with /"
+    return None
+
+
+def callback_request_problem(app: dash.Dash, body: Any) -> str | None:
+    """Why a callback request's JSON body is not one the dashboard's own pages could send (None: it could). Dash
+    would answer such a body with a server error; the guard answers 400 instead."""
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    output = body.get("output")
+    if not isinstance(output, str) or "callback" not in app.callback_map.get(output, {}):
+        return "no such callback"  # unknown, or one that runs in the browser
+    for key in ("inputs", "state"):
+        items = body.get(key, [])
+        if not isinstance(items, list):
+            return f"{key} is not a list"
+        problem = next((p for p in map(_input_problem, items) if p), None)
+        if problem:
+            return problem
+    return None
+
+
 def install(app: dash.Dash, home: Home) -> None:
     """Put sign-in in front of every page and callback of ``app``."""
     server: flask.Flask = app.server
@@ -364,14 +400,23 @@ def install(app: dash.Dash, home: Home) -> None:
             return redirect(_login_url(safe_next(request.full_path.rstrip("?"))))
         if path == CALLBACK_PATH:
             body = request.get_json(silent=True)
-            output = body.get("output") if isinstance(body, dict) else None
-            permission = protected_callbacks(app).get(output) if isinstance(output, str) else None
+            problem = callback_request_problem(app, body)
+            if problem:
+                log.warning("refused a malformed callback request from %s: %s", _who(), problem)
+                return make_response(jsonify(error=f"malformed callback request: {problem}"), 400)
+            output = body["output"]
+            permission = protected_callbacks(app).get(output)
             if permission and not user.can(permission):
                 log.warning("refused %s (%s) to %s", permission, output, _who())
                 return _forbidden(permission)
         return None
 
     server.before_request(guard)
+
+    @server.errorhandler(DependencyException)
+    def _not_a_served_file(_error: DependencyException) -> Response:
+        # /_dash-component-suites/ with a package or file Dash does not serve (a probe, a traversal): not found
+        return make_response(jsonify(error="not found"), 404)
 
     @server.after_request
     def _no_store(response: Response) -> Response:

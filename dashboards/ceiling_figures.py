@@ -16,7 +16,7 @@ from dash import html
 
 from dashboards import formatting as fmt
 from dashboards import theme
-from dashboards.figures import Column, Tile, base_layout, empty_figure
+from dashboards.figures import Column, Tile, base_layout, clicked_points, empty_figure
 
 CHART_TITLE = "Allocated against each ceiling"
 NO_CEILINGS = "No budget ceilings for these filters"
@@ -186,7 +186,7 @@ def bullet_chart(frame: pl.DataFrame) -> go.Figure:
 def clicked_ceiling(click: dict | None) -> str | None:
     """The ceiling id of a click on the chart: every trace carries it as customdata[0] (a click on a row reports
     the bar and the threshold marker of that row)."""
-    for point in (click or {}).get("points") or []:
+    for point in clicked_points(click):
         data = point.get("customdata")
         if isinstance(data, list) and data and isinstance(data[0], str):
             return data[0]

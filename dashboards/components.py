@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+import types
+import typing
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -32,10 +36,64 @@ def filters_from_store(data: dict[str, list[Any]] | None) -> Filters:
     return Filters.from_store(data)
 
 
+def _accepts(hint: Any) -> Callable[[Any], bool] | None:
+    """A check that a JSON value from the browser fits the annotation ``hint``; None: anything fits (``Any``, or a
+    type a callback input is never annotated with). Element types of lists and dicts are not checked."""
+    if hint is Any:
+        return None
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        parts = [_accepts(arg) for arg in typing.get_args(hint)]
+        if any(part is None for part in parts):
+            return None
+        return lambda value: any(part(value) for part in parts)  # type: ignore[misc]
+    if hint is type(None):
+        return lambda value: value is None
+    base = typing.get_origin(hint) or hint
+    if base is bool:
+        return lambda value: isinstance(value, bool)
+    if base is int:
+        return lambda value: isinstance(value, int) and not isinstance(value, bool)
+    if base is float:
+        return lambda value: isinstance(value, int | float) and not isinstance(value, bool)
+    if base in (str, dict, list, tuple):
+        return lambda value: isinstance(value, base)
+    return None
+
+
+def input_checks(function: Callable[..., Any]) -> list[Callable[[Any], bool] | None]:
+    """One check per parameter of ``function``, from its annotations (see :func:`checked`)."""
+    hints = typing.get_type_hints(function)
+    return [_accepts(hints.get(name, Any)) for name in inspect.signature(function).parameters]
+
+
+def refuse_misfits(checks: Sequence[Callable[[Any], bool] | None], inputs: Sequence[Any]) -> None:
+    """No update (PreventUpdate) when an input does not fit its check (:func:`input_checks`)."""
+    for check, value in zip(checks, inputs, strict=False):
+        if check is not None and not check(value):
+            raise PreventUpdate
+
+
+def checked(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` answering only inputs that fit its annotations: a callback request whose values do not (a
+    tampered request: a list where a text is expected, a number for a click) changes nothing (no update), instead
+    of failing inside the callback with a server error."""
+    checks = input_checks(function)
+
+    @functools.wraps(function)
+    def callback(*inputs: Any) -> Any:
+        refuse_misfits(checks, inputs)
+        return function(*inputs)
+
+    return callback
+
+
 def bind(function: Callable[..., Any], home: Home) -> Callable[..., Any]:
-    """``function(*inputs, home)`` as a Dash callback of ``*inputs``."""
+    """``function(*inputs, home)`` as a Dash callback of ``*inputs``, answering only inputs that fit the
+    annotations of ``function`` (:func:`checked`)."""
+    checks = input_checks(function)[:-1]
 
     def callback(*inputs: Any) -> Any:
+        refuse_misfits(checks, inputs)
         return function(*inputs, home)
 
     callback.__name__ = callback.__qualname__ = function.__name__

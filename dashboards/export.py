@@ -25,7 +25,7 @@ from dash import Input, Output, State, dcc, html
 
 from dashboards import formatting as fmt
 from dashboards import ids, queries
-from dashboards.components import filters_from_store
+from dashboards.components import filters_from_store, input_checks, refuse_misfits
 from dashboards.filters import Filters
 from ingest.home import Home
 from ingest.warehouse import read_only
@@ -210,6 +210,10 @@ def download(
     return dcc.send_bytes(data, f"{stem}.xlsx")
 
 
+def _export_buttons(_csv: int | None, _xlsx: int | None, filters_data: dict | None) -> None:
+    """The inputs every export callback has before the page's own state (their annotations are checked)."""
+
+
 def register(
     app: dash.Dash,
     home: Home,
@@ -219,7 +223,9 @@ def register(
     tables: Callable[..., Export],
     state: Sequence[State] = (),
 ) -> None:
-    """Wire the buttons of :func:`controls` (``prefix``) to ``tables(filters, home, *page_state)``."""
+    """Wire the buttons of :func:`controls` (``prefix``) to ``tables(filters, home, *page_state)``; a request whose
+    page state does not fit the annotations of ``tables`` (a tampered request) changes nothing."""
+    checks = [*input_checks(_export_buttons)[:3], *input_checks(tables)[2:]]
 
     @app.callback(
         Output(f"{prefix}-download", "data"),
@@ -229,7 +235,8 @@ def register(
         *state,
         prevent_initial_call=True,
     )
-    def _export(_csv: int, _xlsx: int, filters_data: dict | None, *page_state: Any) -> dict[str, Any]:
+    def _export(_csv: int | None, _xlsx: int | None, filters_data: dict | None, *page_state: Any) -> dict[str, Any]:
+        refuse_misfits(checks, (_csv, _xlsx, filters_data, *page_state))
         kind = "csv" if dash.ctx.triggered_id == f"{prefix}-export-csv" else "xlsx"
         filters = filters_from_store(filters_data)
         return download(kind, page, page_slug, filters, home, tables(filters, home, *page_state))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
@@ -366,3 +367,10 @@ def ppa_rows(frame: pl.DataFrame) -> list[dict[str, str]]:
         }
         for r in frame.iter_rows(named=True)
     ]
+
+
+def clicked_points(click: Any) -> list[dict]:
+    """The points of a plotly click event (``clickData``), each a mapping; a request that sends anything else (a
+    tampered callback) has no points."""
+    points = click.get("points") if isinstance(click, dict) else None
+    return [p for p in points if isinstance(p, dict)] if isinstance(points, list) else []

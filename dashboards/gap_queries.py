@@ -62,8 +62,8 @@ def _threshold(value: Any) -> Decimal:
 def _texts(values: Any) -> tuple[str, ...]:
     if values is None or values == "":
         return ()
-    if isinstance(values, str):
-        values = [values]
+    if not isinstance(values, list | tuple):
+        values = [values]  # one value, or a tampered request's number or mapping: text that matches nothing
     return tuple(dict.fromkeys(str(v) for v in values if v is not None and str(v) != ""))
 
 
@@ -293,7 +293,7 @@ def needs(
 ) -> pl.DataFrame:
     """The selected needs (the map's area pick applied) in the chosen order, the first ``limit`` (None: all), with
     ``matching_count``, how many match in all. An unknown sort key sorts by unmet cost."""
-    query = _NEEDS_SQL[(sort if sort in SORTS else DEFAULT_SORT, bool(descending))]
+    query = _NEEDS_SQL[(sort if isinstance(sort, str) and sort in SORTS else DEFAULT_SORT, bool(descending))]
     return _frame(con, query, filters, selection, limit=limit)
 
 

@@ -14,7 +14,7 @@ import polars as pl
 
 from dashboards import formatting as fmt
 from dashboards import theme
-from dashboards.figures import Column, base_layout, empty_figure
+from dashboards.figures import Column, base_layout, clicked_points, empty_figure
 
 HEATMAP_TITLE = "Budget of the PPAs implementing each policy, by MOA"
 GAP_TITLE = "Funding gap: estimated cost against the implementing PPAs' budget"
@@ -137,7 +137,7 @@ def clicked_cell(frame: pl.DataFrame, click: dict | None) -> tuple[str, str] | N
     """The (policy id, MOA key) of a click on :func:`heatmap` drawn from ``frame``. Dash passes a heatmap point's
     axis labels (not its customdata), so they are matched against the labels the heatmap gives its rows and columns;
     an empty cell is no cell."""
-    points = (click or {}).get("points") or []
+    points = clicked_points(click)
     if not points:
         return None
     x, y = points[0].get("x"), points[0].get("y")

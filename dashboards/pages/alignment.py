@@ -23,6 +23,7 @@ from dashboards import auth, export, ids, reviews
 from dashboards.components import (
     GRAPH_CONFIG,
     bind,
+    checked,
     empty_state,
     filter_note,
     filters_from_store,
@@ -388,7 +389,7 @@ def register(app: dash.Dash, home: Home) -> None:
         Output(REVIEW_PPA, "value"),
         Input({"type": PICK, "table": ALL, "index": ALL}, "n_clicks"),
         prevent_initial_call=True,
-    )(pick)
+    )(checked(pick))
     app.callback(
         Output(REVIEW_FEEDBACK, "children"),
         Output(REVIEW_SAVED, "data"),

@@ -22,6 +22,7 @@ from dashboards import gap_queries as gq
 from dashboards.components import (
     GRAPH_CONFIG,
     bind,
+    checked,
     filter_note,
     filters_from_store,
     help_button,
@@ -30,6 +31,7 @@ from dashboards.components import (
     table,
     tile_card,
 )
+from dashboards.figures import clicked_points
 from dashboards.filters import AREA, SECTOR, Filters
 from ingest.home import Home
 from ingest.warehouse import read_only
@@ -320,7 +322,8 @@ def layout(**_query: Any) -> html.Div:
 
 # ------------------------------------------------------------------------------------------ callbacks
 def _selection(threshold: Any, urgencies: Any, sectors: Any, funded: Any = None, area: Any = None) -> gq.NeedSelection:
-    return gq.NeedSelection.of(threshold, urgencies, sectors, FUNDED_VALUE in (funded or []), area)
+    funded_only = isinstance(funded, list) and FUNDED_VALUE in funded
+    return gq.NeedSelection.of(threshold, urgencies, sectors, funded_only, area)
 
 
 def control_options(filters_data: dict[str, list[Any]] | None, home: Home) -> tuple[list[dict], list[dict]]:
@@ -371,9 +374,9 @@ def pick_area(click: dict | None, _level: str | None, _clear: int | None) -> Any
     """The clicked bubble's area; a new level or "show all areas" drops the pick."""
     if dash.ctx.triggered_id != MAP:
         return None
-    points = (click or {}).get("points") or []
+    points = clicked_points(click)
     data = points[0].get("customdata") if points else None
-    if not data:  # a region label, not a bubble
+    if not isinstance(data, list) or not data or not isinstance(data[0], str):  # a region label, not a bubble
         return no_update
     return data[0]
 
@@ -431,7 +434,7 @@ def export_tables(
     the assessment alerts."""
     selection = _selection(threshold, urgencies, sectors, funded, selected)
     level = level if level in gq.LEVELS else "province"
-    sort_key = sort if sort in gq.SORTS else gq.DEFAULT_SORT
+    sort_key = sort if isinstance(sort, str) and sort in gq.SORTS else gq.DEFAULT_SORT
     with read_only(home) as con:
         needs = gq.needs(con, filters, selection, sort_key, direction != "asc", limit=None).drop("matching_count")
         areas = gq.areas(con, filters, selection, level)
@@ -481,7 +484,7 @@ def register(app: dash.Dash, home: Home) -> None:
         Input(LEVEL, "value"),
         Input(CLEAR_AREA, "n_clicks"),
         prevent_initial_call=True,
-    )(pick_area)
+    )(checked(pick_area))
     app.callback(
         Output(NEEDS, "children"),
         Output(NEEDS_CAPTION, "children"),

@@ -106,19 +106,24 @@ GENERAL_FIELDS = ("envelope", "strategies", "bounds", "locked", "excluded")
 
 
 # ------------------------------------------------------------------------------------------------ parsing
+# The largest amount a planner may type: the warehouse's money totals are DECIMAL(18, 2)
+AMOUNT_LIMIT = Decimal(10) ** 16
 def parse_amount(text: object, *, required: bool = False) -> tuple[Decimal | None, str | None]:
     """A peso amount typed by a planner ("1,500,000", "₱2.5e6" is refused): (value, None) or (None, message)."""
     raw = "" if text is None else str(text).strip().replace(",", "").replace("₱", "").strip()
     if not raw:
         return None, ("Enter an amount in pesos" if required else None)
+    shown = str(text) if len(str(text)) <= 40 else str(text)[:40] + "…"
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        return None, f"'{text}' is not an amount: type digits, e.g. 1500000"
+        return None, f"'{shown}' is not an amount: type digits, e.g. 1500000"
     if not value.is_finite() or "e" in raw.lower():
-        return None, f"'{text}' is not an amount: type digits, e.g. 1500000"
+        return None, f"'{shown}' is not an amount: type digits, e.g. 1500000"
     if value < 0:
         return None, "Must not be negative"
+    if value >= AMOUNT_LIMIT:
+        return None, f"Too large: at most {fmt.peso_exact(AMOUNT_LIMIT - Decimal('0.01'))}"
     if value != value.quantize(Decimal("0.01")):
         return None, "At most two decimals (centavos)"
     return value, None
@@ -697,13 +702,21 @@ def recompute(
     lock_ids = _ids(LOCK)
     exclude_ids = _ids(EXCLUDE)
     allocated_ids = _ids(ALLOCATED)
+    year = fiscal_year(year_data)
+    lists = (
+        (weight_values, weight_ids),
+        (mins, bound_ids),
+        (maxes, bound_ids),
+        (locks, lock_ids),
+        (excludes, exclude_ids),
+    )
+    if year is None or any(not isinstance(values, list) or len(values) != len(ids_) for values, ids_ in lists):
+        raise PreventUpdate  # no year yet, or a tampered request whose inputs are not the page's
     weights = {i["strategy"]: v for i, v in zip(weight_ids, weight_values, strict=True)}
     bounds = [(i["dim"], i["key"], lo, hi) for i, lo, hi in zip(bound_ids, mins, maxes, strict=True)]
     lock_texts = {i["ppa"]: v for i, v in zip(lock_ids, locks, strict=True)}
     excluded = [i["ppa"] for i, v in zip(exclude_ids, excludes, strict=True) if v]
     weight_sum = _weight_sum_text(weights)
-    if not year_data:
-        raise PreventUpdate
     spec, problems = build_spec(
         envelope_text, weights, bounds, lock_texts, excluded, equity_population, whole_ppa, on_no_fit
     )
@@ -713,7 +726,7 @@ def recompute(
     status: Any
     if spec is not None:
         with read_only(home) as con:
-            result = q.evaluate_spec(con, spec, int(year_data["fiscal_year"]))
+            result = q.evaluate_spec(con, spec, year)
         if result.outcome.allocation is None:
             problems = engine_problems(result.outcome.errors)
         else:
@@ -780,23 +793,30 @@ def save(
 ) -> tuple[Any, ...]:
     """Save the current inputs (a new version of the loaded scenario, or a new scenario); ``user`` (the signed-in
     user) is recorded as who saved it, else the owner typed."""
-    if not dash.ctx.triggered_id or not year_data:
+    year = fiscal_year(year_data)
+    if not dash.ctx.triggered_id or year is None or not isinstance(spec_json, str | None):
         raise PreventUpdate
     if not spec_json:
         message = dbc.Alert("Fix the inputs first: only a scenario that computes can be saved.", color="danger")
         return False, "", False, "", message, dash.no_update, dash.no_update
+    loaded_id = loaded.get("scenario_id") if isinstance(loaded, dict) else None
+    if loaded and not isinstance(loaded_id, int):
+        raise PreventUpdate  # a tampered request: the page keeps the loaded scenario's id as a number
     as_new = dash.ctx.triggered_id == SAVE_NEW or not loaded
     try:
+        spec = readable_spec(spec_json)
+        if spec is None:
+            raise PreventUpdate
         row = store.save(
             home.state_url,
-            spec_from_json(spec_json),
+            spec,
             name=name,
-            fiscal_year=year_data["fiscal_year"],
+            fiscal_year=year,
             owner=owner,
             saved_by=user or owner,
             description=description,
             status=status,
-            scenario_id=None if as_new else int(loaded["scenario_id"]),
+            scenario_id=None if as_new else loaded_id,
             comment=comment,
         )
     except store.ScenarioStoreError as error:
@@ -827,11 +847,26 @@ def _saved_results(home: Home, year: int, rows: list[dict]) -> list[tuple[dict, 
     return results
 
 
+def readable_spec(spec_json: Any) -> ScenarioSpec | None:
+    """The spec of the page's spec store, None when the text is not one (a tampered request)."""
+    try:
+        return spec_from_json(spec_json)
+    except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError):
+        return None
+
+
+def fiscal_year(year_data: Any) -> int | None:
+    """The planning year of the page's year store; None when there is none, or when a tampered request sends
+    something that is not the store's mapping with a whole-number year."""
+    year = year_data.get("fiscal_year") if isinstance(year_data, dict) else None
+    return year if isinstance(year, int) and not isinstance(year, bool) else None
+
+
 def saved_list(year_data: dict | None, _tick: int, dimension: str, home: Home) -> tuple[Any, Any]:
     """The year's saved scenarios (load, clone) and all of them side by side with the baseline."""
-    if not year_data:
+    year = fiscal_year(year_data)
+    if year is None:
         raise PreventUpdate
-    year = int(year_data["fiscal_year"])
     rows = store.list_scenarios(home.state_url, fiscal_year=year)
     if not rows:
         empty = html.P(f"No scenario of FY {year} has been saved yet.", className="empty-state text-muted m-3")
@@ -974,7 +1009,9 @@ def export_tables(filters: Filters, home: Home, spec_json: str | None, year_data
     notes = []
     tables: dict[str, pl.DataFrame] = {}
     with read_only(home) as con:
-        year = int(year_data["fiscal_year"]) if year_data else q.planning_year(con, filters)
+        year = fiscal_year(year_data)
+        if year is None:
+            year = q.planning_year(con, filters)
         if year is None:
             return export.Export({"PPA allocations": pl.DataFrame({"note": ["No PPA has a fiscal year"]})})
         if not spec_json:
@@ -982,7 +1019,9 @@ def export_tables(filters: Filters, home: Home, spec_json: str | None, year_data
             frame = q.candidates(con, year)
             tables["PPA allocations"] = frame.select("ppa_id", "title", "moa", "sector", "area_name", "baseline")
         else:
-            spec = spec_from_json(spec_json)
+            spec = readable_spec(spec_json)
+            if spec is None:
+                raise PreventUpdate  # a tampered request: the page only sends back the spec it was given
             result = q.evaluate_spec(con, spec, year)
             allocation = result.outcome.allocation
             if allocation is None:
