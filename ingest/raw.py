@@ -186,6 +186,18 @@ def merge(
     finally:
         if staged == "_incoming_frame":
             con.unregister("_incoming_frame")
+    any_in_scope = f"SELECT count(*) FROM (SELECT 1 FROM {table.qualified} t WHERE {scope_sql} LIMIT 1)"
+    if not _count(con, any_in_scope, scope_params):
+        # nothing of this scope yet (a first or full load): every row is new, no comparison needed
+        cols = ", ".join(f'"{c}"' for c in [*content, *LOCATION_COLUMNS, "_row_hash"])
+        con.execute(
+            f"INSERT INTO {table.qualified} ({cols}, _run_id, _source, _loaded_at, _deleted_at) "
+            f"SELECT {cols}, ?, ?, ?, NULL FROM _incoming i",
+            [run_id, scope.source, now],
+        )
+        con.execute("DROP TABLE _incoming")
+        stats.inserted = height
+        return stats
     match = _key_match(table, "t", "i")
     live = f"{scope_sql} AND t._deleted_at IS NULL"
     existing = f"SELECT 1 FROM {table.qualified} t WHERE {match}"

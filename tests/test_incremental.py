@@ -90,3 +90,51 @@ def test_a_table_without_updated_at_is_read_in_full_each_time(tiny_sqlite: str, 
     second = _outcomes(tiny_sqlite, con, "r2", since=marks)
     assert second["mana_needscategory"].load.rows_read == 1
     assert second["mana_needscategory"].load.rows_unchanged == 1
+
+
+# ------------------------------------------------------------------------------- incremental dbt build
+def _raw_con() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("create schema raw")
+    con.execute("create table raw.common_work_item (id varchar, amount integer, _run_id varchar)")
+    con.execute("create table raw.mana_need (id varchar, _run_id varchar)")
+    con.execute("insert into raw.common_work_item values ('a', 1, 'r1'), ('b', 2, 'r1')")
+    con.execute("insert into raw.mana_need values ('n', 'r1')")
+    return con
+
+
+def test_changed_raw_tables_are_those_the_run_wrote_to() -> None:
+    from ingest.pipeline import _raw_signature, changed_raw_tables
+
+    con = _raw_con()
+    before = _raw_signature(con)
+    assert changed_raw_tables(con, before, "r2") == set()
+    con.execute("update raw.common_work_item set amount = 3, _run_id = 'r2' where id = 'a'")  # a replaced row
+    assert changed_raw_tables(con, before, "r2") == {"common_work_item"}
+    con.execute("delete from raw.mana_need")  # fewer rows, whatever their run
+    assert changed_raw_tables(con, before, "r2") == {"common_work_item", "mana_need"}
+    con.execute("alter table raw.mana_need add column extra integer")  # a new layout: only a full build is safe
+    assert changed_raw_tables(con, before, "r2") is None
+
+
+def test_incremental_selection_only_on_the_published_build_of_the_same_project(home) -> None:
+    import json
+
+    from ingest.pipeline import ALWAYS_REBUILT, PUBLISHED_BUILD_RECORD, incremental_selection, project_hash
+
+    current = home.builds_dir / "warehouse-1.duckdb"
+    changed = {"common_work_item"}
+    assert incremental_selection(home, current, changed, "refresh") is None  # nothing recorded
+    record = home.dbt_dir / PUBLISHED_BUILD_RECORD
+    record.write_text(json.dumps({"warehouse": current.name, "project_hash": project_hash()}))
+    selection = incremental_selection(home, current, changed, "refresh")
+    assert selection is not None
+    assert set(ALWAYS_REBUILT) <= set(selection) and "source:obcms.common_work_item+" in selection
+    assert "fct_budget_execution_monthly+" in selection  # reads the date: rebuilt at every refresh
+    assert not any("mana_need" in s for s in selection)
+    assert incremental_selection(home, current, changed, "build") is None  # the models may have changed
+    assert incremental_selection(home, current, None, "refresh") is None  # a raw layout changed
+    assert incremental_selection(home, current, {"not_a_declared_source"}, "refresh") is None
+    assert incremental_selection(home, home.builds_dir / "warehouse-2.duckdb", changed, "refresh") is None
+    record.write_text(json.dumps({"warehouse": current.name, "project_hash": "an older project"}))
+    assert incremental_selection(home, current, changed, "refresh") is None

@@ -186,7 +186,7 @@ covered as (
     select
         *,
         case
-            when estimated_cost > 0 then least(cast(1 as decimal(18, 8)), cast(funding_amount as decimal(18, 8)) / estimated_cost)
+            when estimated_cost > 0 then least(cast(1 as decimal(18, 8)), cast(funding_amount as decimal(38, 8)) / estimated_cost)
             when is_funded then 1
             else 0
         end as coverage_ratio

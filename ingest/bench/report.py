@@ -1,0 +1,189 @@
+"""The benchmark's targets and its printed tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+REFRESH_SECONDS = 300.0  # full refresh at scale 100
+PEAK_MB = 2048.0
+CALLBACK_P95_MS = 150.0  # every callback, 20 clients, scale 100
+SCENARIO_MS = 100.0  # engine at 20k PPAs
+ROLLUP_RATIO = 100.0  # against the OBCMS way, 100k work items
+FLOOR_RATIO = 3.0  # refresh against the raw-load floor
+LOAD_CLIENTS = "20"
+
+
+def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target with the value this scale measured and whether it is met (None: not measured here)."""
+    full = result["full_refresh"]
+    rows = [
+        _row("full refresh (s)", full["seconds"], REFRESH_SECONDS, "<"),
+        _row("full refresh peak memory (MB)", full["peak_rss_mb"], PEAK_MB, "<"),
+        _row("refresh ÷ raw-load floor", result["raw_floor"]["refresh_ratio"], FLOOR_RATIO, "<="),
+        _row("scenario engine at 20k PPAs (ms, median)", result["scenario_engine"]["median_ms"], SCENARIO_MS, "<"),
+        _row(
+            "rollup speed-up vs OBCMS per-node (×)", result["rollup"]["obcms_include_self"]["ratio"], ROLLUP_RATIO, ">="
+        ),
+    ]
+    lat = result.get("latency", {}).get("by_clients", {})
+    chosen = lat.get(LOAD_CLIENTS) or (lat[max(lat, key=int)] if lat else None)
+    clients = LOAD_CLIENTS if LOAD_CLIENTS in lat else (max(lat, key=int) if lat else LOAD_CLIENTS)
+    if chosen:
+        worst = max(chosen["callbacks"], key=lambda r: r["p95_ms"])
+        rows.append(
+            _row(
+                f"worst callback p95, {clients} clients (ms): {worst['page']} {worst['callback']}",
+                worst["p95_ms"],
+                CALLBACK_P95_MS,
+                "<",
+            )
+        )
+        over = sum(1 for r in chosen["callbacks"] if r["p95_ms"] >= CALLBACK_P95_MS)
+        rows.append(
+            {
+                "measure": f"callbacks with p95 ≥ {CALLBACK_P95_MS:g} ms, {clients} clients",
+                "value": f"{over} of {len(chosen['callbacks'])}",
+                "target": "0",
+                "met": over == 0,
+            }
+        )
+        scen = [r for r in chosen["callbacks"] if r["callback"].startswith("scenario-envelope.invalid")]
+        if scen:
+            rows.append(
+                _row(f"scenario page recompute p95, {clients} clients (ms)", scen[0]["p95_ms"], CALLBACK_P95_MS, "<")
+            )
+    else:
+        rows.append({"measure": "callback latency", "value": "not measured", "target": "", "met": None})
+    inc = result["incremental_refresh"]
+    rows.append(
+        {
+            "measure": "incremental ÷ full refresh (time)",
+            "value": round(inc["seconds"] / full["seconds"], 2),
+            "target": "well under 1",
+            "met": inc["seconds"] < 0.5 * full["seconds"],
+        }
+    )
+    return rows
+
+
+def _row(measure: str, value: float | None, target: float, op: str) -> dict[str, Any]:
+    if value is None:
+        return {"measure": measure, "value": None, "target": f"{op} {target:g}", "met": None}
+    met = {"<": value < target, "<=": value <= target, ">=": value >= target}[op]
+    return {"measure": measure, "value": value, "target": f"{op} {target:g}", "met": met}
+
+
+def _verdict(met: bool | None) -> str:
+    return {True: "[green]met[/]", False: "[red]missed[/]", None: "–"}[met]
+
+
+def print_scale(console: Console, result: dict[str, Any]) -> None:
+    scale = result["scale"]
+    src = result["source"]
+    rows = src.get("rows", {})
+    wi, led = rows.get("common_work_item", 0), rows.get("monitoring_monitoringentryfunding", 0)
+    needs, ppas = rows.get("mana_need", 0), rows.get("monitoring_monitoringentry", 0)
+    console.rule(f"scale {scale:g}")
+    console.print(
+        f"source: {sum(rows.values()):,} rows ({wi:,} work items, {led:,} ledger rows, {needs:,} needs, {ppas:,} PPAs),"
+        f" {src.get('source_mb', '?')} MB; generated in {src.get('seconds', '?')} s"
+        + (" (reused from an earlier run)" if src.get("reused") else "")
+    )
+
+    full, inc = result["full_refresh"], result["incremental_refresh"]
+    t = Table(title=f"Refresh, scale {scale:g}: seconds per step")
+    t.add_column("step")
+    t.add_column("full", justify="right")
+    t.add_column(f"after a small change ({sum(inc['changed_rows'].values())} rows)", justify="right")
+    for step in dict.fromkeys([*full["steps"], *inc["steps"]]):
+        t.add_row(step, _num(full["steps"].get(step)), _num(inc["steps"].get(step)))
+    t.add_row("[b]whole command[/]", _num(full["seconds"]), _num(inc["seconds"]))
+    t.add_row("peak memory (MB, refresh + dbt)", _num(full["peak_rss_mb"]), _num(inc["peak_rss_mb"]))
+    t.add_row("warehouse file (MB)", _num(full["warehouse_mb"]), _num(inc["warehouse_mb"]))
+    t.add_row("dbt models / tests run", _nodes(full.get("dbt_nodes")), _nodes(inc.get("dbt_nodes")))
+    console.print(t)
+
+    b = Table(title=f"Baselines, scale {scale:g}")
+    b.add_column("comparison")
+    b.add_column("ours", justify="right")
+    b.add_column("baseline", justify="right")
+    b.add_column("ratio", justify="right")
+    floor = result["raw_floor"]
+    b.add_row(
+        "full refresh vs loading the raw tables into DuckDB (s)",
+        _num(full["seconds"]),
+        _num(floor["seconds"]),
+        f"{floor['refresh_ratio']}× slower",
+    )
+    r = result["rollup"]
+    for key, label in (("obcms_include_self", "include_self=True"), ("obcms_descendants_only", "descendants only")):
+        o = r[key]
+        note = f" (extrapolated from {o['timed_nodes']:,} nodes)" if o["extrapolated"] else ""
+        b.add_row(
+            f"rollup of {r['work_items']:,} work items vs OBCMS per-node MPTT query, {label} (s){note}",
+            _num(r["ours_seconds"]),
+            _num(o["seconds"]),
+            f"{o['ratio']}× faster" if o["ratio"] and o["ratio"] >= 1 else f"{o['ratio']}×",
+        )
+    console.print(b)
+
+    lat = result.get("latency")
+    if lat:
+        counts = list(lat["by_clients"])
+        lt = Table(title=f"Callback latency at the client, scale {scale:g} (ms): median / p95")
+        lt.add_column("page")
+        lt.add_column("callback (outputs)")
+        for n in counts:
+            lt.add_column(f"{n} client{'s' if n != '1' else ''}", justify="right")
+        keyed = {n: {(c["page"], c["callback"]): c for c in lat["by_clients"][n]["callbacks"]} for n in counts}
+        for key in keyed[counts[0]]:
+            cells = []
+            for n in counts:
+                c = keyed[n].get(key)
+                if c is None:
+                    cells.append("–")
+                    continue
+                style = "red" if c["p95_ms"] >= CALLBACK_P95_MS else "green"
+                cells.append(f"{c['median_ms']:.0f} / [{style}]{c['p95_ms']:.0f}[/]")
+            lt.add_row(*key, *cells)
+        overall = [lat["by_clients"][n]["overall"] for n in counts]
+        lt.add_row("[b]all[/]", "", *[f"{o.get('median_ms', 0):.0f} / {o.get('p95_ms', 0):.0f}" for o in overall])
+        console.print(lt)
+        console.print(
+            f"server: {lat['server']}; requests per client count: "
+            + ", ".join(
+                f"{n}: {lat['by_clients'][n]['requests']} ({lat['by_clients'][n]['errors']} errors)" for n in counts
+            )
+        )
+
+    se = result["scenario_engine"]
+    console.print(
+        f"scenario engine: {se['ppas']:,} PPAs ({se['natural_ppas']:,} in the warehouse, repeated with fresh ids), "
+        f"median {se['median_ms']} ms, best {se['best_ms']} ms, allocated: {se['allocated']}"
+    )
+    tt = Table(title=f"Targets, scale {scale:g} (set for scale 100)")
+    tt.add_column("measure")
+    tt.add_column("value", justify="right")
+    tt.add_column("target", justify="right")
+    tt.add_column("")
+    for row in targets(result):
+        tt.add_row(row["measure"], str(row["value"]), row["target"], _verdict(row["met"]))
+    console.print(tt)
+    slow = full.get("slowest_dbt_nodes") or []
+    if slow:
+        console.print("slowest dbt nodes (full refresh): " + "; ".join(f"{n['node']} {n['seconds']}s" for n in slow))
+
+
+def _nodes(counts: dict[str, int] | None) -> str:
+    if not counts:
+        return "–"
+    return f"{counts.get('model', 0)} / {counts.get('test', 0)}"
+
+
+def _num(value: Any) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
