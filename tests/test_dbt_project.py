@@ -8,7 +8,10 @@ a subprocess and checks the marts against figures computed by hand below.
 from __future__ import annotations
 
 import importlib
+import json
+import os
 import re
+import subprocess
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -21,7 +24,7 @@ from ingest import obcms_choices
 from ingest.obcms_schema import SOURCE_BY_NAME, SOURCE_TABLES
 from ingest.pipeline import META_DDL
 from ingest.raw import RawTable
-from tests.dbt_build import run_dbt
+from tests.dbt_build import dbt_command, run_dbt
 from tests.raw_tables import create_every_table, insert_row, raw_tables
 
 CHECKOUT = Path(__file__).resolve().parents[1]
@@ -435,6 +438,29 @@ def test_profile_reads_the_warehouse_path_from_the_environment():
     assert output["threads"] == 2
     project = _load_yaml(DBT_PROJECT / "dbt_project.yml")
     assert (project["name"], project["profile"]) == ("oobc", "oobc")
+
+
+@pytest.mark.dbt
+@pytest.mark.parametrize(("setting", "shown"), [(None, "1.8 GiB"), ("700MB", "667.5 MiB")])
+def test_dbt_runs_duckdb_under_a_memory_limit(tmp_path, setting, shown):
+    """DuckDB would otherwise take 80 % of the machine's memory during a build (8 GB at scale 100); the profile
+    sets 2 GB unless OOBC_DBT_MEMORY_LIMIT says otherwise, and DuckDB spills past it."""
+    env = {
+        **os.environ,
+        "OOBC_WAREHOUSE_PATH": str(tmp_path / "w.duckdb"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    env.pop("OOBC_DBT_MEMORY_LIMIT", None)
+    if setting:
+        env["OOBC_DBT_MEMORY_LIMIT"] = setting
+    result = subprocess.run(
+        [*dbt_command(), "show", "--inline", "select current_setting('memory_limit') as memory_limit",
+         "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT), "--output", "json",
+         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")],
+        env=env, capture_output=True, text=True, check=True, timeout=600,
+    )  # fmt: skip
+    shown_rows = json.loads(result.stdout[result.stdout.index("{") :])["show"]
+    assert shown_rows == [{"memory_limit": shown}]
 
 
 def test_no_hub_packages():
