@@ -30,8 +30,8 @@ ROWS = f"#{GRID} .ag-center-cols-container .ag-row"
 def grid_rows(driver) -> int | None:
     """How many areas the grid holds over all its pages (AG Grid's API), None until it is drawn."""
     return driver.execute_script(
-        "const api = window.dash_ag_grid && dash_ag_grid.getApi(arguments[0]);"
-        "return api ? api.paginationGetRowCount() : null;",
+        # getApi throws while the grid is being (re)drawn: not drawn yet
+        "try { return dash_ag_grid.getApi(arguments[0]).paginationGetRowCount(); } catch (e) { return null; }",
         GRID,
     )
 
@@ -91,8 +91,10 @@ def test_the_equity_page(demo_url, demo_home, page_browser):
     # the main interaction: the level (municipalities: the grid holds them all, a page at a time)
     driver.find_element(By.XPATH, "//label[normalize-space()='Municipalities']").click()
     wait(driver).until(
-        lambda d: shows(d, municipalities["areas"])
-        and f"{municipalities['areas']:,} municipalities" in (text(d, "#equity-caption") or ""),
+        lambda d: (
+            shows(d, municipalities["areas"])
+            and f"{municipalities['areas']:,} municipalities" in (text(d, "#equity-caption") or "")
+        ),
         message="the municipality rows never showed",
     )
     driver.find_element(By.XPATH, "//label[normalize-space()='Regions']").click()

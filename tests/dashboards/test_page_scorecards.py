@@ -30,8 +30,8 @@ ROWS = f"#{GRID} .ag-center-cols-container .ag-row"
 def grid_rows(driver) -> int | None:
     """How many rows the grid holds over all its pages (AG Grid's API), None until it is drawn."""
     return driver.execute_script(
-        "const api = window.dash_ag_grid && dash_ag_grid.getApi(arguments[0]);"
-        "return api ? api.paginationGetRowCount() : null;",
+        # getApi throws while the grid is being (re)drawn: not drawn yet
+        "try { return dash_ag_grid.getApi(arguments[0]).paginationGetRowCount(); } catch (e) { return null; }",
         GRID,
     )
 
@@ -112,10 +112,14 @@ def test_the_scorecard_page(demo_url, demo_home, page_browser):
     header.click()
     header.click()
     wait(driver).until(
-        lambda d: d.execute_script(
-            "return dash_ag_grid.getApi(arguments[0]).getDisplayedRowAtIndex(0).data.budget__value;", GRID
-        )
-        == float(largest),
+        lambda d: (
+            d.execute_script(
+                "try { return dash_ag_grid.getApi(arguments[0]).getDisplayedRowAtIndex(0).data.budget__value; }"
+                " catch (e) { return null; }",
+                GRID,
+            )
+            == float(largest)
+        ),
         message="sorting by budget never put the largest first",
     )
     wait(driver).until(
@@ -127,8 +131,10 @@ def test_the_scorecard_page(demo_url, demo_home, page_browser):
     # the main interaction: the MOA view
     driver.find_element(By.XPATH, "//label[normalize-space()='Per MOA and year']").click()
     wait(driver).until(
-        lambda d: count(d, f"{ROWS} .ag-cell[col-id='ppas']") == min(expected["moas"], 25)
-        and grid_rows(d) == expected["moas"],
+        lambda d: (
+            count(d, f"{ROWS} .ag-cell[col-id='ppas']") == min(expected["moas"], 25)
+            and grid_rows(d) == expected["moas"]
+        ),
         message="the MOA view never showed",
     )
     wait(driver).until(signals_match_indices, message="SPI/CPI cells of the MOA view are not coloured by value")
