@@ -108,7 +108,16 @@ def engine_for(home: Home) -> sa.Engine:
     if engine is None:
         home.ensure()
         engine = sa.create_engine(url)
-        api_metadata.create_all(engine, checkfirst=True)
+        for attempt in range(3):
+            try:
+                api_metadata.create_all(engine, checkfirst=True)
+                break
+            except sa.exc.OperationalError:  # another process (a gunicorn worker) created one at the same moment
+                present = set(sa.inspect(engine).get_table_names())
+                if set(api_metadata.tables) <= present:
+                    break
+                if attempt == 2:
+                    raise
         engine.dispose()  # no pooled connection survives into a forked worker
         _ENGINES[url] = engine
     return engine
