@@ -49,7 +49,7 @@ import requests
 
 from dashboards import formatting as fmt
 from dashboards import ids
-from dashboards.pages import overview
+from dashboards.pages import navbar_paths, overview
 from dashboards.pages import scenarios as scenario_page
 from ingest import scenarios as scenario_store
 from ingest.home import Home
@@ -67,18 +67,7 @@ CLIENTS = int(os.environ.get("OOBC_LOAD_CLIENTS", "20"))
 REFRESHES = int(os.environ.get("OOBC_LOAD_REFRESHES", "2"))  # the README's figures: 10
 SCALE = os.environ.get("OOBC_LOAD_SCALE", "0.05")
 WORKERS = 2
-PAGES = (
-    "/",
-    "/gaps",
-    "/ceilings",
-    "/execution",
-    "/scorecards",
-    "/alignment",
-    "/equity",
-    "/policies",
-    "/scenarios",
-    "/data-quality",
-)
+PAGES = navbar_paths()
 ALL = {"fiscal_year": [], "moa": [], "sector": [], "area": []}
 OOBC = Path(sys.executable).with_name("oobc")
 ENV = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}

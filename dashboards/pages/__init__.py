@@ -22,3 +22,8 @@ def page_modules() -> list[ModuleType]:
         if callable(getattr(module, "register", None)):
             found.append(module)
     return sorted(found, key=lambda m: (m.ORDER, m.PATH))
+
+
+def navbar_paths() -> tuple[str, ...]:
+    """The paths of the pages in the navbar (every page but "not found"), in navbar order."""
+    return tuple(m.PATH for m in page_modules() if getattr(m, "IN_NAVBAR", True))

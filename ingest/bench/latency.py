@@ -29,20 +29,10 @@ from typing import Any
 
 import requests
 
+from dashboards.pages import navbar_paths
 from ingest.locking import die_with_parent
 
-PAGES = (
-    "/",
-    "/gaps",
-    "/ceilings",
-    "/execution",
-    "/scorecards",
-    "/alignment",
-    "/equity",
-    "/policies",
-    "/scenarios",
-    "/data-quality",
-)
+PAGES = navbar_paths()
 PAGES_OUTPUT = ".._pages_content.children..._pages_store.data.."
 SCENARIO_RECOMPUTE = "scenario-envelope.invalid"  # the first output of the page's live recompute callback
 

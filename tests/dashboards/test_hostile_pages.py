@@ -15,22 +15,12 @@ import pytest
 import requests
 
 from dashboards import ids
+from dashboards.pages import navbar_paths
 from ingest.home import Home
 from ingest.warehouse import published_path
 from tests import hostile
 
-PAGES = (
-    "/",
-    "/gaps",
-    "/ceilings",
-    "/execution",
-    "/scorecards",
-    "/alignment",
-    "/equity",
-    "/policies",
-    "/scenarios",
-    "/data-quality",
-)
+PAGES = navbar_paths()
 # What a callback request may hold instead of what the browser sends: a sample of every kind in the corpus.
 CALLBACK_VALUES: tuple[Any, ...] = (
     "' or 1=1 --",
