@@ -208,3 +208,17 @@ def download(driver, button_id: str, suffix: str, timeout: float = WAIT) -> Path
             return max(new, key=lambda p: p.stat().st_mtime)
         time.sleep(0.1)
     raise AssertionError(f"clicking {button_id} downloaded no {suffix} file into {folder}")
+
+
+def grid_rows(driver, grid_id: str) -> int | None:
+    """How many rows an AG Grid (``components.grid``) holds over all its pages, None until it is drawn."""
+    return driver.execute_script(
+        # getApi throws while the grid is being (re)drawn: not drawn yet
+        "try { return dash_ag_grid.getApi(arguments[0]).paginationGetRowCount(); } catch (e) { return null; }",
+        grid_id,
+    )
+
+
+def grid_row_css(grid_id: str) -> str:
+    """The rows of the page an AG Grid shows."""
+    return f"#{grid_id} .ag-center-cols-container .ag-row"

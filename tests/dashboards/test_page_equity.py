@@ -10,8 +10,20 @@ import pytest
 from openpyxl import load_workbook
 from selenium.webdriver.common.by import By
 
+from dashboards.components import GRID_PAGE_SIZE
 from ingest.warehouse import read_only
-from tests.browser import choose, count, download, open_page, screenshot, severe_console_entries, text, wait
+from tests.browser import (
+    choose,
+    count,
+    download,
+    grid_row_css,
+    grid_rows,
+    open_page,
+    screenshot,
+    severe_console_entries,
+    text,
+    wait,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -24,20 +36,11 @@ def svg_text(driver, css: str) -> str:
 
 
 GRID = "equity-grid"
-ROWS = f"#{GRID} .ag-center-cols-container .ag-row"
-
-
-def grid_rows(driver) -> int | None:
-    """How many areas the grid holds over all its pages (AG Grid's API), None until it is drawn."""
-    return driver.execute_script(
-        # getApi throws while the grid is being (re)drawn: not drawn yet
-        "try { return dash_ag_grid.getApi(arguments[0]).paginationGetRowCount(); } catch (e) { return null; }",
-        GRID,
-    )
+ROWS = grid_row_css(GRID)
 
 
 def shows(driver, areas: int) -> bool:
-    return grid_rows(driver) == areas and count(driver, ROWS) == min(areas, 25)
+    return grid_rows(driver, GRID) == areas and count(driver, ROWS) == min(areas, GRID_PAGE_SIZE)
 
 
 def _level(con, year: int, level: str) -> dict:

@@ -10,8 +10,20 @@ import pytest
 from openpyxl import load_workbook
 from selenium.webdriver.common.by import By
 
+from dashboards.components import GRID_PAGE_SIZE
 from ingest.warehouse import read_only
-from tests.browser import choose, count, download, open_page, screenshot, severe_console_entries, text, wait
+from tests.browser import (
+    choose,
+    count,
+    download,
+    grid_row_css,
+    grid_rows,
+    open_page,
+    screenshot,
+    severe_console_entries,
+    text,
+    wait,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -24,16 +36,7 @@ def svg_text(driver, css: str) -> str:
 
 
 GRID = "scorecards-grid"
-ROWS = f"#{GRID} .ag-center-cols-container .ag-row"
-
-
-def grid_rows(driver) -> int | None:
-    """How many rows the grid holds over all its pages (AG Grid's API), None until it is drawn."""
-    return driver.execute_script(
-        # getApi throws while the grid is being (re)drawn: not drawn yet
-        "try { return dash_ag_grid.getApi(arguments[0]).paginationGetRowCount(); } catch (e) { return null; }",
-        GRID,
-    )
+ROWS = grid_row_css(GRID)
 
 
 def signals_match_indices(driver) -> bool:
@@ -91,14 +94,18 @@ def test_the_scorecard_page(demo_url, demo_home, page_browser):
     assert expected["ppas"] and expected["moas"], "the demo warehouse should have 2025 scorecards"
 
     open_page(driver, demo_url + "/scorecards")
-    wait(driver).until(lambda d: grid_rows(d) == expected["ppas_all"], message="the grid never held every PPA")
-    wait(driver).until(lambda d: count(d, ROWS) == min(expected["ppas_all"], 25), message="the first page never showed")
+    wait(driver).until(lambda d: grid_rows(d, GRID) == expected["ppas_all"], message="the grid never held every PPA")
+    wait(driver).until(
+        lambda d: count(d, ROWS) == min(expected["ppas_all"], GRID_PAGE_SIZE), message="the first page never showed"
+    )
     wait(driver).until(lambda d: "no source holds indicator actuals" in (text(d, "#scorecards-attainment-note") or ""))
     wait(driver).until(lambda d: "Not used" not in (text(d, "#scorecards-filter-note") or ""))
 
     # a global filter: the fiscal year
     choose(driver, "shell-fiscal-year", "2025")
-    wait(driver).until(lambda d: grid_rows(d) == expected["ppas"], message="the FY filter never narrowed the grid")
+    wait(driver).until(
+        lambda d: grid_rows(d, GRID) == expected["ppas"], message="the FY filter never narrowed the grid"
+    )
     wait(driver).until(lambda d: (text(d, "#scorecards-caption") or "").startswith(f"{expected['ppas']:,} PPAs"))
     wait(driver).until(signals_match_indices, message="SPI/CPI cells are not coloured by their value")
     wait(driver).until(lambda d: text(d, f"{ROWS} .ag-cell[col-id='attainment']") == "—")
@@ -132,8 +139,8 @@ def test_the_scorecard_page(demo_url, demo_home, page_browser):
     driver.find_element(By.XPATH, "//label[normalize-space()='Per MOA and year']").click()
     wait(driver).until(
         lambda d: (
-            count(d, f"{ROWS} .ag-cell[col-id='ppas']") == min(expected["moas"], 25)
-            and grid_rows(d) == expected["moas"]
+            count(d, f"{ROWS} .ag-cell[col-id='ppas']") == min(expected["moas"], GRID_PAGE_SIZE)
+            and grid_rows(d, GRID) == expected["moas"]
         ),
         message="the MOA view never showed",
     )
