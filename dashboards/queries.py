@@ -12,7 +12,7 @@ obligation rate = Σ obligations / Σ allocations, disbursement rate = Σ disbur
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import duckdb
 import polars as pl
@@ -20,7 +20,7 @@ import polars as pl
 from dashboards import sql
 from dashboards.filters import Filters
 from ingest.home import Home
-from ingest.warehouse import published_path
+from ingest.warehouse import published_at, published_path
 
 TOP_MOAS = 15
 TOP_PPAS = 20
@@ -260,4 +260,4 @@ def data_as_of(home: Home) -> datetime | None:
     path = published_path(home, missing_ok=True)
     if path is None or not path.exists():
         return None
-    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+    return published_at(path)

@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -159,6 +160,12 @@ def cleanup_builds(home: Home, keep: int | None = None, *, unfinished_too: bool 
         for tmp_link in home.warehouse_dir.glob(".current-*.tmp"):
             tmp_link.unlink(missing_ok=True)
     return removed
+
+
+def published_at(path: Path) -> datetime:
+    """When a warehouse file was published (UTC): the time its build finished writing it. The dashboards' "data as
+    of" and the data API's freshness both read it here."""
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
 
 
 def published_path(home: Home, missing_ok: bool = False) -> Path | None:

@@ -21,7 +21,6 @@ Each request:
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import math
 import time
@@ -43,7 +42,7 @@ from dashboards.api.params import ApiError
 from dashboards.api.registry import BY_PATH, ENDPOINTS, Endpoint
 from ingest import api_tokens
 from ingest.home import ConfigError, Home
-from ingest.warehouse import NoWarehouseError, read_only
+from ingest.warehouse import NoWarehouseError, published_at, read_only
 
 API_PREFIX = openapi.API_PREFIX
 DEFAULT_RATE_LIMIT = "120/minute"
@@ -61,7 +60,7 @@ class Published:
     def of(cls, con: duckdb.DuckDBPyConnection) -> Published:
         (path,) = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchone()
         try:
-            stamp = dt.datetime.fromtimestamp(Path(path).stat().st_mtime, tz=dt.UTC)
+            stamp = published_at(Path(path))
         except FileNotFoundError:  # removed by cleanup after several publishes while this request opened it
             raise ApiError(503, "the warehouse was replaced while it was being opened; retry the request") from None
         return cls(Path(path).name, stamp.isoformat())
