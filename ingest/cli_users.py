@@ -141,11 +141,7 @@ def set_password_cmd(home: Home, name: str, password_stdin: bool) -> None:
 @click.pass_obj
 def disable_cmd(home: Home, name: str) -> None:
     """Stop NAME from signing in (their open sessions end at once); `enable` undoes it."""
-    from ingest.cli import _say
-    from ingest.users import set_active
-
-    _do(set_active, home, _name(name), False)
-    _say(f"{_name(name)} disabled")
+    _set_active(home, name, active=False)
 
 
 @users.command("enable")
@@ -153,11 +149,15 @@ def disable_cmd(home: Home, name: str) -> None:
 @click.pass_obj
 def enable_cmd(home: Home, name: str) -> None:
     """Let a disabled NAME sign in again."""
+    _set_active(home, name, active=True)
+
+
+def _set_active(home: Home, name: str, *, active: bool) -> None:
     from ingest.cli import _say
     from ingest.users import set_active
 
-    _do(set_active, home, _name(name), True)
-    _say(f"{_name(name)} enabled")
+    _do(set_active, home, _name(name), active)
+    _say(f"{_name(name)} {'enabled' if active else 'disabled'}")
 
 
 @users.command("remove")
