@@ -9,7 +9,7 @@ django-mptt's indexes), copied from the demo source the warehouse was built from
 can be compared with ``fct_work_item_rollup``.
 
 Ours: the warehouse computes every node's rollup at once, set-based. It is timed by running the compiled SQL of
-``fct_work_item_rollup`` (which recomputes ``int_work_item_ancestry``, a view, inside it) on the published
+``fct_work_item_rollup`` (closure, tree walk and rollups all inside the one model) on the published
 warehouse.
 """
 
@@ -91,6 +91,19 @@ def per_node_rollups(db: Path, *, include_self: bool, sample: int | None = None,
         return PerNode(len(nodes), len(chosen), seconds, include_self)
     finally:
         con.close()
+
+
+def django_per_node_rollups(db: Path, *, include_self: bool, sample: int | None = None, seed: int = 1) -> PerNode:
+    """``per_node_rollups`` the real OBCMS way: Django's ORM and django-mptt, ``node.get_descendants(include_self=
+    ...).aggregate(...)`` per node, in a child process (``ingest.bench.obcms_django``) so Django's settings never
+    reach this one. RuntimeError, with the child's stderr, when Django or django-mptt is missing or it fails."""
+    from ingest.bench import obcms_django
+
+    args = ["--include-self" if include_self else "--descendants-only", "--seed", str(seed)]
+    if sample is not None:
+        args += ["--sample", str(sample)]
+    answer = obcms_django.run(db, *args)
+    return PerNode(int(answer["nodes"]), int(answer["timed"]), float(answer["seconds"]), bool(answer["include_self"]))
 
 
 def mptt_figures(db: Path, *, include_self: bool = True) -> dict[str, tuple[int, Decimal]]:

@@ -1,4 +1,4 @@
-with
+with recursive
 
 {% set status_date_var = var("status_date", none) %}
 -- One row per work item, with its place in the tree, its rolled-up money and its earned value.
@@ -10,12 +10,6 @@ with
 work_items as (
 
     select * from {{ ref('stg_obcms__work_items') }}
-
-),
-
-ancestry as (
-
-    select * from {{ ref('int_work_item_ancestry') }}
 
 ),
 
@@ -75,48 +69,104 @@ items as (
 
 ),
 
+keyed as (
+
+    -- a small integer key per item: the tree walks and the closure join integers, not 36-character ids
+    select
+        items.*,
+        row_number() over () as item_key
+
+    from items
+
+),
+
+linked as (
+
+    select
+        keyed.*,
+        -- null for a top: no parent, or a parent that is not among the live work items (the item then
+        -- starts a hierarchy of its own)
+        parents.item_key as parent_key
+
+    from keyed
+
+    left join keyed as parents
+        on keyed.parent_work_item_id = parents.work_item_id
+
+),
+
 children as (
 
     select
-        parent_work_item_id as work_item_id,
+        parent_key as item_key,
         count(*) as child_count,
         sum(case when status = 'completed' then 1 else 0 end) as completed_child_count,
         sum(allocated_budget) as children_allocated_sum
 
-    from items
+    from linked
 
-    where parent_work_item_id is not null
+    where parent_key is not null
 
-    group by parent_work_item_id
-
-),
-
-tops as (
-
-    -- the root of each item: its farthest ancestor, which has no live parent
-    select
-        ancestry.work_item_id,
-        ancestry.ancestor_work_item_id as root_work_item_id,
-        ancestry.distance as depth
-
-    from ancestry
-
-    where ancestry.ancestor_is_top
+    group by parent_key
 
 ),
 
-paths as (
+tree as (
+
+    -- each item's root, depth and path (titles from the root down), walked top-down from every top: one
+    -- row per item reached. Items on a parent_id cycle are reached from no top and have no row (the depth
+    -- guard stops a walk at 64 levels).
+    select
+        item_key,
+        item_key as root_key,
+        0 as depth,
+        cast(title as varchar) as path
+
+    from linked
+
+    where parent_key is null
+
+    union all
 
     select
-        ancestry.work_item_id,
-        {{ dbt.listagg('ancestors.title', "' > '", 'order by ancestry.distance desc') }} as path
+        linked.item_key,
+        tree.root_key,
+        tree.depth + 1 as depth,
+        concat_ws(' > ', tree.path, linked.title) as path
 
-    from ancestry
+    from tree
 
-    inner join items as ancestors
-        on ancestry.ancestor_work_item_id = ancestors.work_item_id
+    inner join linked
+        on linked.parent_key = tree.item_key
 
-    group by ancestry.work_item_id
+    where tree.depth < 64
+
+),
+
+closure as (
+
+    -- every (ancestor, descendant) pair of the parent_id hierarchy, each item paired with itself at
+    -- distance 0 (set-based, one recursive CTE; it does not rely on the MPTT lft/rght columns)
+    select
+        item_key as ancestor_key,
+        item_key,
+        0 as distance
+
+    from linked
+
+    union all
+
+    select
+        closure.ancestor_key,
+        linked.item_key,
+        closure.distance + 1 as distance
+
+    from closure
+
+    inner join linked
+        on linked.parent_key = closure.item_key
+
+    where closure.distance < 64
 
 ),
 
@@ -149,12 +199,12 @@ nodes as (
             )
         end as planned_fraction
 
-    from items
+    from linked as items
 
     cross join status_dates
 
     left join children
-        on items.work_item_id = children.work_item_id
+        on items.item_key = children.item_key
 
 ),
 
@@ -162,7 +212,7 @@ contributions as (
 
     -- what each item adds to its own and its ancestors' rollups (rounded to the centavo per item)
     select
-        work_item_id,
+        item_key,
         status,
         retained_allocation,
         coalesce(actual_expenditure, 0) as actual_amount,
@@ -176,21 +226,21 @@ contributions as (
 rollups as (
 
     select
-        ancestry.ancestor_work_item_id as work_item_id,
+        closure.ancestor_key as item_key,
         sum(contributions.retained_allocation) as rolled_up_allocated_budget,
         sum(contributions.actual_amount) as rolled_up_actual_expenditure,
         sum(contributions.planned_value) as pv,
         sum(contributions.earned_value) as ev,
-        sum(case when ancestry.distance > 0 then 1 else 0 end) as descendant_count,
-        sum(case when ancestry.distance > 0 and contributions.status = 'completed' then 1 else 0 end)
+        sum(case when closure.distance > 0 then 1 else 0 end) as descendant_count,
+        sum(case when closure.distance > 0 and contributions.status = 'completed' then 1 else 0 end)
             as completed_descendant_count
 
-    from ancestry
+    from closure
 
     inner join contributions
-        on ancestry.work_item_id = contributions.work_item_id
+        on closure.item_key = contributions.item_key
 
-    group by ancestry.ancestor_work_item_id
+    group by closure.ancestor_key
 
 ),
 
@@ -199,11 +249,11 @@ measured as (
     select
         nodes.work_item_id,
         nodes.parent_work_item_id,
-        tops.root_work_item_id,
+        roots.work_item_id as root_work_item_id,
         cast(nodes.tree_id as integer) as tree_id,
-        cast(tops.depth as integer) as depth,
+        cast(tree.depth as integer) as depth,
         cast(nodes.level as integer) as level,
-        paths.path,
+        tree.path,
         root_ppas.ppa_id,
         nodes.work_type,
         nodes.title,
@@ -238,17 +288,14 @@ measured as (
 
     from nodes
 
-    inner join tops
-        on nodes.work_item_id = tops.work_item_id
-
-    inner join paths
-        on nodes.work_item_id = paths.work_item_id
+    inner join tree
+        on nodes.item_key = tree.item_key
 
     inner join rollups
-        on nodes.work_item_id = rollups.work_item_id
+        on nodes.item_key = rollups.item_key
 
-    left join items as roots
-        on tops.root_work_item_id = roots.work_item_id
+    left join keyed as roots
+        on tree.root_key = roots.item_key
 
     left join ppas as root_ppas
         on roots.related_ppa_id = root_ppas.ppa_id
