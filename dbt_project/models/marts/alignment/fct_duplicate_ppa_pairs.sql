@@ -60,6 +60,30 @@ shared_communities as (
 
 ),
 
+linked_pairs as (
+
+    -- only the pairs that can be kept (same municipality, or at least one shared community), so the
+    -- comparison never forms every pair of a sector (quadratic in the number of PPAs)
+    select
+        a.ppa_id as ppa_id_a,
+        b.ppa_id as ppa_id_b
+
+    from candidates as a
+
+    inner join candidates as b
+        on a.coverage_municipality_id = b.coverage_municipality_id
+        and a.ppa_id < b.ppa_id
+
+    union
+
+    select
+        ppa_id_a,
+        ppa_id_b
+
+    from shared_communities
+
+),
+
 pairs as (
 
     select
@@ -81,10 +105,13 @@ pairs as (
             'day'
         ) }} + 1 as overlap_days
 
-    from candidates as a
+    from linked_pairs
+
+    inner join candidates as a
+        on linked_pairs.ppa_id_a = a.ppa_id
 
     inner join candidates as b
-        on a.ppa_id < b.ppa_id
+        on linked_pairs.ppa_id_b = b.ppa_id
         and a.sector = b.sector
         and a.moa_id <> b.moa_id
 

@@ -45,42 +45,28 @@ entries as (
 
 ),
 
-ordered as (
+running as (
 
+    -- one sort: the entry's place in its PPA's ledger and every running total share the same window (the
+    -- running total of the entry's own tranche type is the one of the four that matches it; the staging
+    -- contract admits no other type)
     select
         *,
-        row_number() over (
-            partition by ppa_id
-            order by scheduled_date asc nulls last, tranche_order, created_at asc nulls last, funding_flow_id
-        ) as entry_sequence
+        row_number() over by_sequence as entry_sequence,
+        sum(case when tranche_type = 'allocation' then amount else 0 end) over running_rows as running_allotment,
+        sum(case when tranche_type = 'obligation' then amount else 0 end) over running_rows as running_obligations,
+        sum(case when tranche_type = 'disbursement' then amount else 0 end) over running_rows
+            as running_disbursements,
+        sum(case when tranche_type = 'adjustment' then amount else 0 end) over running_rows as running_adjustments
 
     from entries
 
-),
-
-running as (
-
-    select
-        *,
-        sum(amount) over (
-            partition by ppa_id, tranche_type
-            order by entry_sequence
-            rows between unbounded preceding and current row
-        ) as running_type_amount,
-        sum(case when tranche_type = 'allocation' then amount else 0 end) over (
-            partition by ppa_id order by entry_sequence rows between unbounded preceding and current row
-        ) as running_allotment,
-        sum(case when tranche_type = 'obligation' then amount else 0 end) over (
-            partition by ppa_id order by entry_sequence rows between unbounded preceding and current row
-        ) as running_obligations,
-        sum(case when tranche_type = 'disbursement' then amount else 0 end) over (
-            partition by ppa_id order by entry_sequence rows between unbounded preceding and current row
-        ) as running_disbursements,
-        sum(case when tranche_type = 'adjustment' then amount else 0 end) over (
-            partition by ppa_id order by entry_sequence rows between unbounded preceding and current row
-        ) as running_adjustments
-
-    from ordered
+    window
+        by_sequence as (
+            partition by ppa_id
+            order by scheduled_date asc nulls last, tranche_order, created_at asc nulls last, funding_flow_id
+        ),
+        running_rows as (by_sequence rows between unbounded preceding and current row)
 
 ),
 
@@ -96,7 +82,14 @@ final as (
         amount,
         funding_source,
         remarks,
-        cast(running_type_amount as {{ money_total_type() }}) as running_type_amount,
+        cast(
+            case tranche_type
+                when 'allocation' then running_allotment
+                when 'obligation' then running_obligations
+                when 'disbursement' then running_disbursements
+                else running_adjustments
+            end as {{ money_total_type() }}
+        ) as running_type_amount,
         cast(running_allotment as {{ money_total_type() }}) as running_allotment,
         cast(running_obligations as {{ money_total_type() }}) as running_obligations,
         cast(running_disbursements as {{ money_total_type() }}) as running_disbursements,
