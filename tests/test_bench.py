@@ -73,8 +73,15 @@ def test_every_section_has_numbers(bench) -> None:
     rollup = scale["rollup"]
     assert rollup["work_items"] == scale["source"]["rows"]["common_work_item"] == rollup["ours_rows"]
     assert rollup["ours_seconds"] > 0
-    for key in ("obcms_include_self", "obcms_descendants_only"):
+    for key in (
+        "obcms_include_self",
+        "obcms_descendants_only",
+        "obcms_django_include_self",  # the real OBCMS way: Django ORM + django-mptt (a dev dependency)
+        "obcms_django_descendants_only",
+    ):
         assert rollup[key]["seconds"] > 0 and rollup[key]["ratio"] > 0 and rollup[key]["extrapolated"] is False
+        assert rollup[key]["timed_nodes"] == rollup["work_items"]
+    assert "obcms_django_skipped" not in rollup
     engine = scale["scenario_engine"]
     assert engine["ppas"] >= 20_000 and engine["allocated"] and engine["median_ms"] > 0
     latency = scale["latency"]

@@ -24,9 +24,7 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
         _row("full refresh peak memory (MB)", full["peak_rss_mb"], PEAK_MB, "<"),
         _row("refresh ÷ raw-load floor", result["raw_floor"]["refresh_ratio"], FLOOR_RATIO, "<="),
         _row("scenario engine at 20k PPAs (ms, median)", result["scenario_engine"]["median_ms"], SCENARIO_MS, "<"),
-        _row(
-            "rollup speed-up vs OBCMS per-node (×)", result["rollup"]["obcms_include_self"]["ratio"], ROLLUP_RATIO, ">="
-        ),
+        _rollup_target(result["rollup"]),
     ]
     lat = result.get("latency", {}).get("by_clients", {})
     chosen = lat.get(LOAD_CLIENTS) or (lat[max(lat, key=int)] if lat else None)
@@ -67,6 +65,49 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
         }
     )
     return rows
+
+
+# the rollup baselines: key in result["rollup"], and how each one runs OBCMS's per-node query
+ROLLUP_DJANGO = "obcms_django_include_self"
+ROLLUP_RAW = "obcms_include_self"
+ROLLUP_BASELINES = (
+    ("obcms_django_include_self", "Django ORM + django-mptt, include_self=True"),
+    ("obcms_django_descendants_only", "Django ORM + django-mptt, descendants only"),
+    ("obcms_include_self", "raw sqlite3, no ORM, include_self=True"),
+    ("obcms_descendants_only", "raw sqlite3, no ORM, descendants only"),
+)
+
+
+def _sampled(entry: dict[str, Any]) -> str:
+    return f", extrapolated from {entry['timed_nodes']:,} nodes" if entry.get("extrapolated") else ""
+
+
+def _rollup_target(rollup: dict[str, Any]) -> dict[str, Any]:
+    """Against the real OBCMS way (Django + django-mptt) when it was measured, else the raw sqlite3 query."""
+    if ROLLUP_DJANGO in rollup:
+        entry = rollup[ROLLUP_DJANGO]
+        measure = f"rollup speed-up vs OBCMS (Django ORM + django-mptt, per node{_sampled(entry)}) (×)"
+    else:
+        entry = rollup[ROLLUP_RAW]
+        measure = f"rollup speed-up vs OBCMS's per-node query (raw sqlite3, no ORM{_sampled(entry)}) (×)"
+    return _row(measure, entry["ratio"], ROLLUP_RATIO, ">=")
+
+
+def information(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows printed under the targets that are not targets: the raw sqlite3 rollup baseline, when the Django one
+    is the target (the per-node SQL alone, without the ORM: a flattering baseline)."""
+    rollup = result["rollup"]
+    if ROLLUP_DJANGO not in rollup:
+        return []
+    entry = rollup[ROLLUP_RAW]
+    return [
+        {
+            "measure": f"rollup speed-up vs the same per-node query through raw sqlite3, no ORM{_sampled(entry)} (×)",
+            "value": entry["ratio"],
+            "target": "for information",
+            "met": None,
+        }
+    ]
 
 
 def _row(measure: str, value: float | None, target: float, op: str) -> dict[str, Any]:
@@ -119,8 +160,10 @@ def print_scale(console: Console, result: dict[str, Any]) -> None:
         f"{floor['refresh_ratio']}× slower",
     )
     r = result["rollup"]
-    for key, label in (("obcms_include_self", "include_self=True"), ("obcms_descendants_only", "descendants only")):
-        o = r[key]
+    for key, label in ROLLUP_BASELINES:
+        o = r.get(key)
+        if o is None:
+            continue
         note = f" (extrapolated from {o['timed_nodes']:,} nodes)" if o["extrapolated"] else ""
         b.add_row(
             f"rollup of {r['work_items']:,} work items vs OBCMS per-node MPTT query, {label} (s){note}",
@@ -129,6 +172,8 @@ def print_scale(console: Console, result: dict[str, Any]) -> None:
             f"{o['ratio']}× faster" if o["ratio"] and o["ratio"] >= 1 else f"{o['ratio']}×",
         )
     console.print(b)
+    if r.get("obcms_django_skipped"):
+        console.print(f"rollup: the Django baseline was not run ({r['obcms_django_skipped']})")
 
     lat = result.get("latency")
     if lat:
@@ -171,6 +216,8 @@ def print_scale(console: Console, result: dict[str, Any]) -> None:
     tt.add_column("")
     for row in targets(result):
         tt.add_row(row["measure"], str(row["value"]), row["target"], _verdict(row["met"]))
+    for row in information(result):
+        tt.add_row(f"[dim]{row['measure']}[/]", str(row["value"]), row["target"], _verdict(row["met"]))
     console.print(tt)
     slow = full.get("slowest_dbt_nodes") or []
     if slow:

@@ -29,6 +29,9 @@ BENCH_USER = ("bench-viewer", "bench-viewer-password")
 SOURCE_MARK = "bench-source.json"  # beside the demo source: the scale and seed it was generated with
 MPTT_FULL_UP_TO = 200_000  # work items: above this the per-node way is timed on a sample and extrapolated
 MPTT_SAMPLE = 20_000
+# the same, through Django's ORM and django-mptt (ingest.bench.obcms_django): about 1 ms a node, so sampled sooner
+DJANGO_FULL_UP_TO = 20_000
+DJANGO_SAMPLE = 5_000
 SCENARIO_PPAS = 20_000
 CHANGED_LEDGER_ROWS = 100
 CHANGED_WORK_ITEMS = 50
@@ -167,20 +170,35 @@ def small_change(db: Path) -> dict[str, int]:
 
 
 def rollup_baseline(home: Home, work_dir: Path) -> dict[str, Any]:
+    from ingest.bench import obcms_django  # imports no Django: it runs Django in a child process
+
     db = work_dir / "obcms_mptt.sqlite3"
     n = mptt.build_mptt_db(home.demo_db, db)
     sample = None if n <= MPTT_FULL_UP_TO else MPTT_SAMPLE
+    django_sample = None if n <= DJANGO_FULL_UP_TO else DJANGO_SAMPLE
     ours, rows = mptt.our_rollup_seconds(home)
     out: dict[str, Any] = {"work_items": n, "ours_seconds": round(ours, 4), "ours_rows": rows}
-    for include_self in (True, False):
-        per_node = mptt.per_node_rollups(db, include_self=include_self, sample=sample)
-        key = "obcms_include_self" if include_self else "obcms_descendants_only"
-        out[key] = {
+
+    def entry(per_node: mptt.PerNode) -> dict[str, Any]:
+        return {
             "seconds": round(per_node.estimated_seconds, 3),
             "timed_nodes": per_node.timed,
             "extrapolated": per_node.sampled,
             "ratio": round(per_node.estimated_seconds / ours, 1) if ours else None,
         }
+
+    # the per-node query through the plain sqlite3 driver (no ORM), then the real OBCMS way: Django + django-mptt
+    for include_self in (True, False):
+        suffix = "include_self" if include_self else "descendants_only"
+        out[f"obcms_{suffix}"] = entry(mptt.per_node_rollups(db, include_self=include_self, sample=sample))
+    absent = obcms_django.missing()
+    if absent:
+        out["obcms_django_skipped"] = f"{' and '.join(absent)} not installed (pip install -e '.[dev]')"
+    else:
+        for include_self in (True, False):
+            suffix = "include_self" if include_self else "descendants_only"
+            per_node = mptt.django_per_node_rollups(db, include_self=include_self, sample=django_sample)
+            out[f"obcms_django_{suffix}"] = entry(per_node)
     db.unlink(missing_ok=True)
     return out
 
