@@ -441,10 +441,10 @@ def test_profile_reads_the_warehouse_path_from_the_environment():
 
 
 @pytest.mark.dbt
-@pytest.mark.parametrize(("setting", "shown"), [(None, "1.8 GiB"), ("700MB", "667.5 MiB")])
+@pytest.mark.parametrize(("setting", "shown"), [(None, "1.3 GiB"), ("700MB", "667.5 MiB")])
 def test_dbt_runs_duckdb_under_a_memory_limit(tmp_path, setting, shown):
     """DuckDB would otherwise take 80 % of the machine's memory during a build (8 GB at scale 100); the profile
-    sets 2 GB unless OOBC_DBT_MEMORY_LIMIT says otherwise, and DuckDB spills past it."""
+    sets 1.4 GB unless OOBC_DBT_MEMORY_LIMIT says otherwise, and DuckDB spills past it."""
     env = {
         **os.environ,
         "OOBC_WAREHOUSE_PATH": str(tmp_path / "w.duckdb"),
