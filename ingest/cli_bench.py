@@ -56,6 +56,14 @@ def _ints(text: str) -> list[int]:
     help="Requests per callback at each client count (at least; every client plays whole rounds).",
 )
 @click.option(
+    "--think",
+    type=click.FloatRange(min=0),
+    default=3.0,
+    show_default=True,
+    help="Mean pause in seconds after each page for concurrent clients (people read a page before the next "
+    "click); the largest client count is also replayed without pauses. 0: never pause.",
+)
+@click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
@@ -70,6 +78,7 @@ def bench(
     reuse_source: bool,
     workers: int,
     samples: int,
+    think: float,
     output: Path | None,
 ) -> None:
     """Measure ingest, build and dashboard latency at several scales, against the targets.
@@ -95,6 +104,7 @@ def bench(
         reuse_source=reuse_source,
         workers=workers,
         samples=samples,
+        think=think,
     )
     console = Console(width=160)
     _say(f"bench homes under {opts.home_dir}")

@@ -115,9 +115,48 @@ def _building_name(home: Home, warehouse: Path) -> Iterator[Path]:
 
 
 def run_dbt(home: Home, warehouse: Path, args: tuple[str, ...] = ("build",), say: Say | None = None) -> None:
-    """Run dbt on ``warehouse``; its progress lines are passed to ``say`` as they come."""
+    """Run dbt on ``warehouse``; its progress lines are passed to ``say`` as they come. After a build, the tables
+    and views of the project's schemas that the project no longer defines are dropped (see
+    ``drop_stale_relations``)."""
     with _building_name(home, warehouse) as path:
         _run_dbt(home, path, args, say)
+    if args[:1] == ("build",):
+        dropped = drop_stale_relations(warehouse, home.dbt_dir / "target" / "manifest.json")
+        if dropped and say:
+            say(f"dropped {len(dropped)} relation(s) the dbt project no longer defines: {', '.join(dropped)}")
+
+
+def drop_stale_relations(warehouse: Path, manifest_path: Path) -> list[str]:
+    """Drop what a removed or renamed model left behind. A build starts from a copy of the published warehouse, so a
+    model taken out of the project would otherwise stay in it for good, stale, and readable by ``oobc sql``. Only the
+    schemas dbt builds models in are looked at, less any schema holding a dbt source (``raw``, ``meta``: loaded by
+    the refresh, not by dbt); there, every table or view that is not a model, seed or snapshot of the manifest is
+    dropped. Returns the dropped relations as ``schema.name``."""
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    built = {
+        (node["schema"], node.get("alias") or node["name"])
+        for node in manifest["nodes"].values()
+        if node["resource_type"] in ("model", "seed", "snapshot")
+    }
+    sources = {node["schema"] for node in manifest["sources"].values()}
+    schemas = {schema for schema, _ in built} - sources
+    if not schemas:
+        return []
+    dropped = []
+    con = duckdb.connect(str(warehouse))
+    try:
+        found = con.execute(
+            "SELECT schema_name, table_name, 'TABLE' FROM duckdb_tables() WHERE database_name = current_database() "
+            "UNION ALL SELECT schema_name, view_name, 'VIEW' FROM duckdb_views() "
+            "WHERE database_name = current_database() AND NOT internal"
+        ).fetchall()
+        for schema, name, kind in sorted(found):
+            if schema in schemas and (schema, name) not in built:
+                con.execute(f'DROP {kind} IF EXISTS "{schema}"."{name}" CASCADE')
+                dropped.append(f"{schema}.{name}")
+    finally:
+        con.close()
+    return dropped
 
 
 def _run_dbt(home: Home, warehouse: Path, args: tuple[str, ...], say: Say | None) -> None:

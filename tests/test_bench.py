@@ -42,6 +42,8 @@ def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, Path, str]:
             "1,2",
             "--samples",
             "2",
+            "--think",
+            "0.05",
             "--home-dir",
             str(base / "homes"),
             "--output",
@@ -88,7 +90,11 @@ def test_every_section_has_numbers(bench) -> None:
     assert set(latency["by_clients"]) == {"1", "2"} and not latency["skipped"]
     pages = {c["page"] for c in latency["by_clients"]["1"]["callbacks"]}
     assert {"/", "/gaps", "/ceilings", "/execution", "/scenarios", "/data-quality"} <= pages
-    for n, run in latency["by_clients"].items():
+    # concurrent clients pause after each page; one client never does; the largest count is replayed again without
+    assert latency["think_seconds"] == 0.05
+    assert latency["by_clients"]["2"]["think_seconds"] == 0.05 and latency["by_clients"]["1"]["think_seconds"] == 0
+    assert set(latency["no_pause"]) == {"2"} and latency["no_pause"]["2"]["think_seconds"] == 0
+    for n, run in [*latency["by_clients"].items(), *latency["no_pause"].items()]:
         assert run["errors"] == 0
         names = {c["callback"] for c in run["callbacks"]}
         assert any(name.startswith("scenario-envelope.invalid") for name in names), n  # the live recompute
@@ -157,8 +163,27 @@ def test_incremental_refresh_gives_the_marts_of_a_full_refresh(bench, tmp_path: 
     _, home_dir, _ = bench
     home = Home(home_dir)
     before = _marts(published_path(home))
+    # what a model removed from the project leaves in the published warehouse (the next build starts from a copy)
+    close_readers()
+    con = duckdb.connect(str(published_path(home)))
+    try:
+        con.execute("CREATE VIEW intermediate.int_left_behind AS SELECT 1 AS x")
+        con.execute("CREATE TABLE marts.fct_left_behind AS SELECT 1 AS x")
+    finally:
+        con.close()
     changed = small_change(home.demo_db)
     result = refresh(home, command="refresh")
+    con = duckdb.connect(str(published_path(home)), read_only=True)
+    try:
+        left = con.execute(
+            "SELECT table_schema || '.' || table_name FROM information_schema.tables WHERE table_name LIKE '%left_behind'"
+        ).fetchall()
+        kept = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema IN ('raw', 'meta')"
+        ).fetchall()[0][0]
+    finally:
+        con.close()
+    assert left == [] and kept > 10  # dropped; the refresh's own raw and meta tables are not dbt's to drop
     ledger = next(o.load for o in result.loads if o.load.table_name == "monitoring_monitoringentryfunding")
     assert (
         changed["monitoring_monitoringentryfunding"]

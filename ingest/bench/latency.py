@@ -7,7 +7,9 @@ layout; the shell's filter callback fills the filter store; every callback that 
 /_dash-update-component``, its inputs taken from the layout and from the responses of the callbacks before it
 (so the scenario recompute gets the envelope its page proposes, the work-item tree the PPA its page picks).
 That recording is then replayed by 1 and by N concurrent clients (each its own signed-in session), and the
-response time of every request is measured at the client.
+response time of every request is measured at the client. A client either pauses after each page, for a random
+time (exponential, of a given mean: someone reading the page before the next click), or sends its next request as
+soon as the last one is answered (``think=0``: a stress test, not a picture of people).
 """
 
 from __future__ import annotations
@@ -287,8 +289,10 @@ def _stats(times: list[float]) -> dict:
     return {"n": len(times), "median_ms": round(1000 * statistics.median(ordered), 1), "p95_ms": round(1000 * p95, 1)}
 
 
-def replay(base: str, rec: Recording, sessions: list[requests.Session], rounds: int) -> Timings:
-    """Every client plays every recorded call ``rounds`` times, pages in a shuffled order, all clients at once."""
+def replay(base: str, rec: Recording, sessions: list[requests.Session], rounds: int, think: float = 0.0) -> Timings:
+    """Every client plays every recorded call ``rounds`` times, pages in a shuffled order, all clients at once;
+    after each page a client pauses for an exponentially distributed time of mean ``think`` seconds (capped at
+    four times the mean; none when ``think`` is 0). Only the requests are timed, never the pauses."""
     per_call: dict[tuple[str, str], list[float]] = {}
     lock = threading.Lock()
     errors = 0
@@ -313,6 +317,8 @@ def replay(base: str, rec: Recording, sessions: list[requests.Session], rounds: 
                             per_call.setdefault((call.page, call.name), []).append(elapsed)
                         else:
                             errors += 1
+                if think > 0:
+                    time.sleep(min(rng.expovariate(1 / think), 4 * think))
 
     threads = [threading.Thread(target=client, args=(i, s)) for i, s in enumerate(sessions)]
     t0 = time.perf_counter()

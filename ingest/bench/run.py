@@ -47,6 +47,7 @@ class Options:
     reuse_source: bool = False
     workers: int = 2
     samples: int = 20  # requests per callback and client count (at least)
+    think: float = 3.0  # mean pause (s) after each page for concurrent clients; 0: none (a stress test)
 
 
 def _oobc() -> str:
@@ -255,31 +256,44 @@ def scenario_engine(home: Home, target_ppas: int = SCENARIO_PPAS) -> dict[str, A
     }
 
 
-def callback_latency(home: Home, clients: list[int], samples: int, workers: int, log: Path) -> dict[str, Any]:
+def callback_latency(
+    home: Home, clients: list[int], samples: int, workers: int, log: Path, think: float = 0.0
+) -> dict[str, Any]:
+    """Every page's callbacks replayed by each number of ``clients``. Concurrent clients pause ``think`` seconds
+    (mean) after each page, as people reading a page do; one client never waits (alone, a pause changes
+    nothing). With ``think`` > 0 the largest client count is also replayed without pauses (``no_pause``)."""
     from ingest.users import UserError, add_user
 
     with contextlib.suppress(UserError):  # already there from an earlier run on this home
         add_user(home, *BENCH_USER, "viewer")
-    out: dict[str, Any] = {"server": f"gunicorn, {workers} workers (oobc serve --production)", "by_clients": {}}
+    out: dict[str, Any] = {
+        "server": f"gunicorn, {workers} workers (oobc serve --production)",
+        "think_seconds": think,
+        "by_clients": {},
+    }
     with latency.serving(home.root, workers=workers, log=log) as base:
         recorder = latency.sign_in(base, *BENCH_USER)
         rec = latency.record(recorder, base)
         out["callbacks_recorded"] = len(rec.calls)
         out["skipped"] = rec.skipped
-        for n in clients:
+        runs = [(n, think if n > 1 else 0.0) for n in clients]
+        if think > 0 and max(clients) > 1:
+            runs.append((max(clients), 0.0))
+        for n, pause in runs:
             sessions = [latency.sign_in(base, *BENCH_USER) for _ in range(n)]
             rounds = max(1, math.ceil(samples / n))
             latency.replay(base, rec, sessions[:1], 1)  # warm up: every worker has opened the warehouse
-            timings = latency.replay(base, rec, sessions, rounds)
-            rows = timings.summary()
+            timings = latency.replay(base, rec, sessions, rounds, think=pause)
             everything = [t for times in timings.per_call.values() for t in times]
-            out["by_clients"][str(n)] = {
+            section = "no_pause" if n > 1 and pause == 0 and think > 0 else "by_clients"
+            out.setdefault(section, {})[str(n)] = {
                 "rounds": rounds,
+                "think_seconds": pause,
                 "requests": len(everything),
                 "errors": timings.errors,
                 "wall_seconds": round(timings.wall_seconds, 1),
                 "overall": latency._stats(everything) if everything else {},
-                "callbacks": rows,
+                "callbacks": timings.summary(),
             }
     return out
 
@@ -305,7 +319,9 @@ def run_scale(opts: Options, scale: float, say: Say) -> dict[str, Any]:
     result["incremental_refresh"] = {"changed_rows": changed, **refresh(home, full=False)}
     if not opts.skip_latency:
         say(f"[scale {scale:g}] callback latency with {', '.join(map(str, opts.clients))} clients")
-        result["latency"] = callback_latency(home, opts.clients, opts.samples, opts.workers, work / "server.log")
+        result["latency"] = callback_latency(
+            home, opts.clients, opts.samples, opts.workers, work / "server.log", opts.think
+        )
     return result
 
 
