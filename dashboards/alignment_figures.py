@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
@@ -58,9 +59,37 @@ GOAL_BUDGET_DEFINITION = (
 GOAL_COLOURS = ("#12355b", "#1b4f72", "#2e86c1", "#5b8db8", "#21618c", "#2874a6", "#3498db", "#5d6d7e", "#154360")
 
 
+# A MOA's box under a goal shows its largest PPAs; the rest are one box "N other PPAs" holding their exact total.
+# At scale 100 a selection has ~26,000 PPA × goal rows: drawn one box each, the figure was 10 MB and took seconds,
+# and boxes that small cannot be seen or read anyway.
+PPAS_PER_BOX = 12
+
+
+def _ppa_leaves(frame: pl.DataFrame, per_box: int = PPAS_PER_BOX) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The PPA rows drawn one by one (the ``per_box`` largest of each goal × MOA, ties in the frame's order; kept
+    in the frame's order) and, per
+    goal × MOA with more, one row of the others: ``goal_key``, ``moa_acronym``, ``aligned_budget`` (their exact
+    sum), ``len`` (how many)."""
+    ranked = frame.with_columns(
+        pl.col("aligned_budget")
+        .fill_null(0)
+        .rank("ordinal", descending=True)
+        .over("goal_key", "moa_acronym")
+        .alias("_rank"),
+    )
+    shown = ranked.filter(pl.col("_rank") <= per_box).drop("_rank")
+    others = (
+        ranked.filter(pl.col("_rank") > per_box)
+        .group_by("goal_key", "moa_acronym", maintain_order=True)
+        .agg(pl.col("aligned_budget").sum(), pl.len())
+    )
+    return shown, others
+
+
 # ---------------------------------------------------------------------------------------------- treemap
-def goal_treemap(frame: pl.DataFrame) -> go.Figure:
-    """Goals → MOAs → PPAs (``alignment_queries.budget_by_goal``); the untagged bucket grey and labelled."""
+def goal_treemap(frame: pl.DataFrame, per_box: int = PPAS_PER_BOX) -> go.Figure:
+    """Goals → MOAs → PPAs (``alignment_queries.budget_by_goal``); the untagged bucket grey and labelled. Under
+    each goal × MOA the ``per_box`` largest PPAs, then one box for the others with their exact total."""
     if frame.height == 0 or not any((v or 0) > 0 for v in frame["aligned_budget"].to_list()):
         return empty_figure(TREEMAP_TITLE, "No budget in this selection", height=460)
     ids, labels, parents, values, colours, hover = [], [], [], [], [], []
@@ -93,7 +122,8 @@ def goal_treemap(frame: pl.DataFrame) -> go.Figure:
             f"<b>{moa}</b> {r['moa_name'] or ''}<br>{goal}<br>Approved budget: {fmt.peso_exact(r['moa_budget'])}"
             f"<br>PPAs: {fmt.count(r['len'])}"
         )
-    for r in frame.iter_rows(named=True):
+    shown, others = _ppa_leaves(frame, per_box)
+    for r in shown.iter_rows(named=True):
         moa = r["moa_acronym"] or NO_MOA
         ids.append(f"goal:{r['goal_key']}/moa:{moa}/ppa:{r['ppa_id']}")
         labels.append(r["title"] or r["ppa_id"])
@@ -103,19 +133,32 @@ def goal_treemap(frame: pl.DataFrame) -> go.Figure:
         hover.append(
             f"<b>{r['title'] or r['ppa_id']}</b><br>{moa}<br>Aligned budget: {fmt.peso_exact(r['aligned_budget'])}"
         )
+    for r in others.iter_rows(named=True):
+        moa = r["moa_acronym"] or NO_MOA
+        label = f"{fmt.count(r['len'])} other PPAs"
+        ids.append(f"goal:{r['goal_key']}/moa:{moa}/others")
+        labels.append(label)
+        parents.append(f"goal:{r['goal_key']}/moa:{moa}")
+        values.append(float(r["aligned_budget"] or 0))
+        colours.append(colour_of[r["goal_key"]])
+        hover.append(
+            f"<b>{label}</b> of {moa}, none larger than the {per_box} shown<br>"
+            f"Aligned budget together: {fmt.peso_exact(r['aligned_budget'])}<br>Every PPA: the XLSX export"
+        )
     # Only the PPAs carry a value ("remainder"): a goal or MOA box is the sum of its PPAs by construction, so float
     # rounding can never make a parent smaller than its children (plotly would then drop the branch).
-    branches = len(ids) - frame.height
+    branches = len(ids) - shown.height - others.height
+    # numpy arrays: plotly takes them as they are instead of checking and copying thousands of list items
     fig = go.Figure(
         go.Treemap(
-            ids=ids,
-            labels=labels,
-            parents=parents,
-            values=[0.0] * branches + values[branches:],
+            ids=np.array(ids, dtype=object),
+            labels=np.array(labels, dtype=object),
+            parents=np.array(parents, dtype=object),
+            values=np.array([0.0] * branches + values[branches:]),
             branchvalues="remainder",
-            marker={"colors": colours, "line": {"color": "white", "width": 1}},
+            marker={"colors": np.array(colours, dtype=object), "line": {"color": "white", "width": 1}},
             texttemplate="<b>%{label}</b><br>%{customdata[1]}",
-            customdata=[[h, fmt.peso_short(v)] for h, v in zip(hover, values, strict=True)],
+            customdata=np.array([[h, fmt.peso_short(v)] for h, v in zip(hover, values, strict=True)], dtype=object),
             hovertemplate="%{customdata[0]}<extra></extra>",
             textfont={"color": "white"},
             tiling={"pad": 2},
@@ -203,6 +246,16 @@ UNTAGGED_COLUMNS = (
     Column("score", "BPDA score", numeric=True),
 )
 SOURCE_LABELS = {"obcms": "OBCMS", "ppa_yaml": "MOA PPA file"}
+PICK_TEXT = "Review"
+# The untagged PPAs in a paged grid (thousands at scale): the same columns, "Review" first, amounts and scores
+# ordered by their values.
+UNTAGGED_GRID_COLUMNS = (
+    Column("pick", ""),
+    *(
+        Column(c.key, c.header, c.numeric, c.tooltip, {"budget": "budget_allocation", "score": "bpda_score"}.get(c.key))
+        for c in UNTAGGED_COLUMNS
+    ),
+)
 
 
 def untagged_rows(frame: pl.DataFrame) -> list[dict]:
@@ -217,6 +270,7 @@ def untagged_rows(frame: pl.DataFrame) -> list[dict]:
             "budget": fmt.peso_exact(r["budget_allocation"]),
             "source": SOURCE_LABELS.get(r["ppa_source"], r["ppa_source"] or fmt.MISSING),
             "score": fmt.MISSING if r["bpda_score"] is None else f"{r['bpda_score']:.2f}",
+            "pick": PICK_TEXT,
         }
         for r in frame.iter_rows(named=True)
     ]

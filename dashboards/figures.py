@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import plotly.graph_objects as go
+import plotly.io as pio
 import polars as pl
 
 from dashboards import formatting as fmt
@@ -40,20 +41,62 @@ def _floats(values: Sequence[Decimal | None]) -> list[float]:
     return [float(v) if v is not None else 0.0 for v in values]
 
 
-def base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
-    fig.update_layout(
-        template="plotly_white",
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15, "color": INK, "weight": 600}},
+# The look every figure shares, as a plotly template registered once and made the default: a figure made after
+# this module is imported starts from it, so ``base_layout`` sets only the title and the height. (Passing
+# ``template="plotly_white"`` and these settings to each figure made plotly validate and copy the whole template
+# every time: ~15-35 ms per figure.) Values set on a figure's own layout still override the template's.
+TEMPLATE = "oobc"
+
+
+def _template() -> go.layout.Template:
+    template = go.layout.Template(pio.templates["plotly_white"])
+    axis = {"gridcolor": GRID, "zeroline": False, "automargin": True}
+    template.layout.update(
+        title={"x": 0, "xanchor": "left", "font": {"size": 15, "color": INK, "weight": 600}},
         font={"family": FONT, "size": 12, "color": INK},
-        height=height,
         margin={"l": 8, "r": 16, "t": 48, "b": 8},
         separators=".,",
         hoverlabel={"font": {"family": FONT}},
         paper_bgcolor="white",
         plot_bgcolor="white",
+        xaxis=axis,
+        yaxis=axis,
     )
-    fig.update_xaxes(gridcolor=GRID, zeroline=False, automargin=True)
-    fig.update_yaxes(gridcolor=GRID, zeroline=False, automargin=True)
+    return template
+
+
+pio.templates[TEMPLATE] = _template()
+pio.templates.default = TEMPLATE
+
+
+def peso_exact_list(values: pl.Series) -> list[str]:
+    """``formatting.peso_exact`` of every value of a column (— for a null), the same text. A column of Decimals
+    with two places (the warehouse's money) has nothing to round, so its text is built at once by polars from the
+    exact digits; any other column goes value by value. (Hover texts of 20,000 PPAs: ~4 µs a value otherwise.)"""
+    dtype = values.dtype
+    if not (isinstance(dtype, pl.Decimal) and dtype.scale == 2):
+        return [fmt.peso_exact(v) for v in values.to_list()]
+    text = pl.col("v").cast(pl.String)
+    digits = text.str.strip_prefix("-")
+    whole = digits.str.split_exact(".", 1).struct.field("field_0")
+    cents = digits.str.split_exact(".", 1).struct.field("field_1")
+    # thousands separators: group the whole part's digits by three from the right
+    grouped = whole.str.reverse().str.replace_all(r"(\d{3})", "${1},").str.strip_suffix(",").str.reverse()
+    sign = pl.when(text.str.starts_with("-")).then(pl.lit("-")).otherwise(pl.lit(""))
+    shown = (
+        pl.when(pl.col("v").is_null())
+        .then(pl.lit(fmt.MISSING))
+        .otherwise(pl.concat_str(sign, pl.lit(fmt.PESO), grouped, pl.lit("."), cents))
+        .alias("shown")
+    )
+    return pl.DataFrame({"v": values}).select(shown)["shown"].to_list()
+
+
+def base_layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    """The page's look (the ``oobc`` template: white, the project's font and grid), a title and a height."""
+    if fig.layout.template.layout.separators != ".,":  # made with another template (not through this module)
+        fig.update_layout(template=TEMPLATE)
+    fig.update_layout(title_text=title, height=height)
     return fig
 
 

@@ -390,10 +390,11 @@ ALERT_COLUMNS = (
     Column("level", "Level"),
     Column("area", "Area"),
     Column("completed", "Completed"),
-    Column("unfunded", "Unfunded high-priority", numeric=True),
-    Column("share", "Share unfunded", numeric=True),
-    Column("cost", "Their estimated cost", numeric=True),
+    Column("unfunded", "Unfunded high-priority", numeric=True, sort="high_priority_unfunded_count"),
+    Column("share", "Share unfunded", numeric=True, sort="unfunded_share"),
+    Column("cost", "Their estimated cost", numeric=True, sort="high_priority_unfunded_cost"),
 )
+ALERTS_PAGE_SIZE = 10  # rows per page of the alerts grid (it sits in a card of fixed height)
 NO_ALERTS = "No alert: no completed assessment in these areas has more than half of its high-priority needs unfunded."
 
 

@@ -6,7 +6,10 @@ the scenario is blue, the baseline grey. Hover text shows exact pesos.
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
@@ -247,3 +250,85 @@ def saved_comparison_rows(
             row[f"d{i}"] = ("+" if diff > 0 else "") + fmt.peso_short(diff)
         rows.append(row)
     return columns, rows
+
+
+# ------------------------------------------------------------------------------------------ PPA grid
+# The planning year's PPAs with their lock and exclusion, in a paged grid (thousands of PPAs at scale: one row of
+# Dash inputs each made the page's load ~2 s and every recompute ~1 s at scale 100). Edits travel as one store
+# (``lock_edits``; the grid's edits are applied to it in the browser, ``pages.scenarios.APPLY_CELL_CHANGES_JS``); the
+# grid's rows are drawn again from it after each recompute, with the allocation and any problem.
+LOCK_COLUMN = "lock"
+EXCLUDE_COLUMN = "exclude"
+
+
+def lock_edits(data: Any) -> dict[str, Any]:
+    """The store of the PPA grid's edits, made safe: ``{"locks": {ppa_id: text}, "excluded": [ppa_id, ...]}``
+    (anything else in a tampered request is dropped)."""
+    data = data if isinstance(data, dict) else {}
+    locks = data.get("locks") if isinstance(data.get("locks"), dict) else {}
+    excluded = data.get("excluded") if isinstance(data.get("excluded"), list) else []
+    return {
+        "locks": {str(k): v for k, v in locks.items() if isinstance(v, str) and v.strip()},
+        "excluded": sorted({str(e) for e in excluded if isinstance(e, str | int)}),
+    }
+
+
+# The rows' fixed part (title, MOA, requested amount) per candidates frame: the page recomputes on the same cached
+# frame (scenario_queries.year_inputs) at every edit, so it is formatted once. Keyed by the frame's id and checked
+# through a weak reference, so a new frame with a recycled id is never mistaken for the old one.
+_FIXED_ROWS: dict[int, tuple[weakref.ref, list[dict[str, Any]]]] = {}
+
+
+def _fixed_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    hit = _FIXED_ROWS.get(id(frame))
+    if hit is not None and hit[0]() is frame:
+        return hit[1]
+    ordered = frame.sort(["baseline", "ppa_id"], descending=[True, False])
+    rows = [
+        {
+            "ppa_id": ppa_id,
+            "title": title or ppa_id,
+            "where": f"{sector} · {area}",
+            "moa": moa or fmt.MISSING,
+            "requested": fmt.peso_short(requested),
+            "requested__value": None if requested is None else float(requested),
+            "requested_exact": fmt.peso_exact(requested),
+        }
+        for ppa_id, title, moa, sector, area, requested in zip(
+            *(ordered[c].to_list() for c in ("ppa_id", "title", "moa", "sector", "area_name", "requested_cost")),
+            strict=True,
+        )
+    ]
+    key = id(frame)
+    _FIXED_ROWS[key] = (weakref.ref(frame, lambda _gone, key=key: _FIXED_ROWS.pop(key, None)), rows)
+    return rows
+
+
+def ppa_grid_rows(
+    frame: pl.DataFrame,
+    edits: Any = None,
+    allocated: Mapping[str, Decimal] | None = None,
+    problems: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """One grid row per candidate PPA, largest baseline first: title (hover: sector · area), MOA, the requested
+    amount (short; exact on hover; ordered by value), the lock text and exclusion from ``edits``, the allocated
+    amount (``allocated`` by PPA id: None when the inputs have problems, then the column is blank) and the PPA's
+    problem."""
+    edits = lock_edits(edits)
+    locks, excluded = edits["locks"], set(edits["excluded"])
+    problems = problems or {}
+    rows = []
+    for fixed in _fixed_rows(frame):
+        ppa_id = fixed["ppa_id"]
+        amount = allocated.get(ppa_id) if allocated is not None else None
+        rows.append(
+            {
+                **fixed,
+                LOCK_COLUMN: locks.get(ppa_id, ""),
+                EXCLUDE_COLUMN: ppa_id in excluded,
+                "allocated": "" if allocated is None else fmt.peso_short(amount),
+                "allocated__value": None if amount is None else float(amount),
+                "problem": problems.get(ppa_id, ""),
+            }
+        )
+    return rows

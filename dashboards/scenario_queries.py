@@ -23,6 +23,9 @@ fct_ceiling_ppas (the warehouse's vocabulary mapping), hard or soft as its enfor
 
 from __future__ import annotations
 
+import os
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -181,12 +184,61 @@ def saved_comparison(con: duckdb.DuckDBPyConnection, fiscal_year: int) -> pl.Dat
 
 
 # ------------------------------------------------------------------------------------------- saved scenarios
+@dataclass(frozen=True, eq=False)
+class YearInputs:
+    """What the engine reads from the warehouse for one planning year."""
+
+    candidates: pl.DataFrame
+    ceilings: tuple[Ceiling, ...]
+    need_links: pl.DataFrame
+
+
+_YEAR_CACHE: OrderedDict[tuple, YearInputs] = OrderedDict()
+_YEAR_CACHE_SIZE = 8
+_YEAR_CACHE_LOCK = threading.Lock()
+_DATABASE_SQL = "select path, readonly from duckdb_databases() where database_name = current_database()"
+
+
+def _published_file(con: duckdb.DuckDBPyConnection) -> tuple | None:
+    """(path, size, modified) of the file ``con`` reads when it is opened read-only (a published build, never
+    written again); None otherwise (a build being written: nothing may be cached)."""
+    rows = con.execute(_DATABASE_SQL).fetchall()
+    if not rows or not rows[0][1] or not rows[0][0]:
+        return None
+    try:
+        stat = os.stat(rows[0][0])
+    except OSError:
+        return None
+    return (rows[0][0], stat.st_size, stat.st_mtime_ns)
+
+
+def year_inputs(con: duckdb.DuckDBPyConnection, fiscal_year: int) -> YearInputs:
+    """The year's candidates, ceilings and need links. Every edit on the scenario page recomputes on the same year
+    of the same published file, so they are kept per (file, year) — a few recent ones per process: ~0.3 s of
+    queries per edit at scale 100. A new publish is a new file, so a new key; frames are never modified."""
+    file = _published_file(con)
+    key = None if file is None else (*file, int(fiscal_year))
+    if key is not None:
+        with _YEAR_CACHE_LOCK:
+            hit = _YEAR_CACHE.get(key)
+            if hit is not None:
+                _YEAR_CACHE.move_to_end(key)
+                return hit
+    inputs = YearInputs(candidates(con, fiscal_year), ceilings(con, fiscal_year), need_links(con, fiscal_year))
+    if key is not None:
+        with _YEAR_CACHE_LOCK:
+            _YEAR_CACHE[key] = inputs
+            while len(_YEAR_CACHE) > _YEAR_CACHE_SIZE:
+                _YEAR_CACHE.popitem(last=False)
+    return inputs
+
+
 def evaluate_spec(con: duckdb.DuckDBPyConnection, spec: ScenarioSpec, fiscal_year: int) -> ScenarioResult:
     """Run the engine on the year's candidates with the year's ceilings: what the page shows and what the refresh
     stores for a saved scenario (``fct_scenario_allocations`` / ``fct_scenario_runs``)."""
-    frame = candidates(con, fiscal_year)
-    outcome = evaluate(frame, with_ceilings(spec, ceilings(con, fiscal_year)))
-    return ScenarioResult(frame, outcome, need_links(con, fiscal_year))
+    inputs = year_inputs(con, fiscal_year)
+    outcome = evaluate(inputs.candidates, with_ceilings(spec, inputs.ceilings))
+    return ScenarioResult(inputs.candidates, outcome, inputs.need_links)
 
 
 @dataclass(frozen=True, eq=False)

@@ -12,12 +12,13 @@ import math
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
 from dashboards import formatting as fmt
 from dashboards import theme
-from dashboards.figures import Column, base_layout, empty_figure
+from dashboards.figures import Column, base_layout, empty_figure, peso_exact_list
 
 INDEX_BAD_BELOW = Decimal("0.9")
 INDEX_GOOD_FROM = Decimal("1.0")
@@ -252,6 +253,27 @@ def _marker_sizes(budgets: Sequence[Decimal | None]) -> list[float]:
     return [8 + 32 * math.sqrt(v / largest) for v in values]
 
 
+# Above this many dots a chart draws with WebGL (``Scattergl``): SVG slows the browser down with thousands of
+# points. Fewer are drawn as SVG, as before.
+WEBGL_FROM = 1_000
+
+
+def _scatter_trace(points: int, **kwargs: object) -> go.Scatter | go.Scattergl:
+    return (go.Scattergl if points >= WEBGL_FROM else go.Scatter)(**kwargs)
+
+
+def _floats_array(series: pl.Series) -> np.ndarray:
+    """A column as float64 (nulls → NaN): plotly takes a numpy array as it is, where a list of Decimals is checked
+    and copied item by item (most of a 20,000-point chart's time)."""
+    return series.cast(pl.Float64).fill_null(float("nan")).to_numpy()
+
+
+def _hover(template: str, *columns: list[str]) -> np.ndarray:
+    """Each point's hover text, ``template`` filled with its values, as one string per point: plotly copies a
+    figure's arrays twice on the way to the browser, item by item for text, so one item per point, not seven."""
+    return np.array([template.format(*values) for values in zip(*columns, strict=True)], dtype=object)
+
+
 def cost_results_scatter(frame: pl.DataFrame) -> go.Figure:
     """One dot per PPA with a cost per beneficiary and a progress: x = cost per beneficiary (log when the costs
     spread over more than ``LOG_SPREAD`` ×), y = physical progress (dim_ppa; indicator actuals exist in no source,
@@ -259,43 +281,41 @@ def cost_results_scatter(frame: pl.DataFrame) -> go.Figure:
     plotted = frame.filter(pl.col("cost_per_beneficiary").is_not_null() & pl.col("progress").is_not_null())
     if plotted.height == 0:
         return empty_figure(SCATTER_TITLE, "No PPA in the selection has a beneficiary count and a budget", 420)
-    costs = [float(v) for v in plotted["cost_per_beneficiary"].to_list()]
-    positive = [c for c in costs if c > 0]
-    use_log = bool(positive) and len(positive) == len(costs) and max(positive) / min(positive) >= LOG_SPREAD
-    sizes = _marker_sizes(plotted["budget_allocation"].to_list())
-    sectors = [s or "unspecified" for s in plotted["sector"].to_list()]
-    order = list(dict.fromkeys(sorted(sectors, key=lambda s: (s == "unspecified", s))))
+    costs = _floats_array(plotted["cost_per_beneficiary"])
+    positive = costs[costs > 0]
+    use_log = bool(positive.size) and positive.size == costs.size and positive.max() / positive.min() >= LOG_SPREAD
+    sizes = np.array(_marker_sizes(plotted["budget_allocation"].to_list()))
+    progress = _floats_array(plotted["progress"])
+    sectors = np.array([s or "unspecified" for s in plotted["sector"].to_list()], dtype=object)
+    order = list(dict.fromkeys(sorted(sectors.tolist(), key=lambda s: (s == "unspecified", s))))
+    texts = _hover(
+        "<b>{0}</b><br>{1} · FY {5}<br>Cost per beneficiary: {2}<br>Approved budget: {3}<br>Beneficiaries: {4}",
+        [t or fmt.MISSING for t in plotted["title"].to_list()],
+        [m or fmt.MISSING for m in plotted["moa_acronym"].to_list()],
+        peso_exact_list(plotted["cost_per_beneficiary"]),
+        peso_exact_list(plotted["budget_allocation"]),
+        [fmt.count(n) for n in plotted["beneficiary_count"].to_list()],
+        [fmt.fiscal_year(y) for y in plotted["fiscal_year"].to_list()],
+    )
     fig = go.Figure()
-    rows = list(plotted.iter_rows(named=True))
     for sector in order:
-        picks = [i for i, s in enumerate(sectors) if s == sector]
-        fig.add_scatter(
-            x=[costs[i] for i in picks],
-            y=[rows[i]["progress"] for i in picks],
-            mode="markers",
-            name=fmt.sector_label(sector),
-            marker={
-                "size": [sizes[i] for i in picks],
-                "color": sector_colour(sector, order),
-                "opacity": 0.75,
-                "line": {"width": 1, "color": "white"},
-            },
-            customdata=[
-                [
-                    rows[i]["title"] or fmt.MISSING,
-                    rows[i]["moa_acronym"] or fmt.MISSING,
-                    fmt.peso_exact(rows[i]["cost_per_beneficiary"]),
-                    fmt.peso_exact(rows[i]["budget_allocation"]),
-                    fmt.count(rows[i]["beneficiary_count"]),
-                    fmt.fiscal_year(rows[i]["fiscal_year"]),
-                ]
-                for i in picks
-            ],
-            hovertemplate=(
-                "<b>%{customdata[0]}</b><br>%{customdata[1]} · FY %{customdata[5]}"
-                "<br>Cost per beneficiary: %{customdata[2]}<br>Approved budget: %{customdata[3]}"
-                "<br>Beneficiaries: %{customdata[4]}<br>Progress: %{y}%<extra></extra>"
-            ),
+        picks = sectors == sector
+        fig.add_trace(
+            _scatter_trace(
+                plotted.height,
+                x=costs[picks],
+                y=progress[picks],
+                mode="markers",
+                name=fmt.sector_label(sector),
+                marker={
+                    "size": sizes[picks],
+                    "color": sector_colour(sector, order),
+                    "opacity": 0.75,
+                    "line": {"width": 1, "color": "white"},
+                },
+                hovertext=texts[picks],
+                hovertemplate="%{hovertext}<br>Progress: %{y}%<extra></extra>",
+            )
         )
     left_out = frame.height - plotted.height
     title = (
@@ -314,6 +334,63 @@ def cost_results_scatter(frame: pl.DataFrame) -> go.Figure:
         legend={"title": {"text": "Sector (size = budget):"}, "orientation": "h", "y": -0.18, "x": 0, "yanchor": "top"}
     )
     return fig
+
+
+_SIGNAL_ORDER = ("good", "warning", "bad", None)
+# one band of the scale per signal: value i (0..3) maps to the middle of band i
+_SIGNAL_SCALE = [
+    [edge, SIGNAL_COLOURS[signal]]
+    for i, signal in enumerate(_SIGNAL_ORDER)
+    for edge in (i / len(_SIGNAL_ORDER), (i + 1) / len(_SIGNAL_ORDER))
+]
+
+
+def signal_colours(marker: object) -> list[str]:
+    """The colour of each dot of a quadrant chart's marker (its signal codes read through the stepped scale)."""
+    return [SIGNAL_COLOURS[_SIGNAL_ORDER[int(code)]] for code in marker.color]  # type: ignore[attr-defined]
+
+
+def index_texts_and_signals(values: pl.Series) -> tuple[list[str], list[str | None]]:
+    """``index_text`` and ``index_signal`` of every value of an SPI or CPI column. A Decimal column (the marts'
+    DECIMAL(12, 4)) is read as whole units of its last place, so rounding half up to two places and the thresholds
+    are integer arithmetic in polars, exactly; any other column goes value by value."""
+    dtype = values.dtype
+    if not (isinstance(dtype, pl.Decimal) and dtype.scale is not None and 2 <= dtype.scale <= 12):
+        items = values.to_list()
+        return [index_text(v) for v in items], [index_signal(v) for v in items]
+    unit = 10 ** (dtype.scale - 2)  # one hundredth in units of the last place
+    raw = pl.col("v").to_physical().cast(pl.Int64)
+    magnitude = (raw.abs() + unit // 2) // unit if unit > 1 else raw.abs()  # half up: ties away from zero
+    hundredths = pl.when(raw < 0).then(-magnitude).otherwise(magnitude)
+    whole = hundredths.abs() // 100
+    text = pl.concat_str(
+        pl.when(raw < 0).then(pl.lit("-")).otherwise(pl.lit("")),  # as Decimal: -0.004 reads "-0.00"
+        whole.cast(pl.String),
+        pl.lit("."),
+        (hundredths.abs() % 100).cast(pl.String).str.zfill(2),
+    )
+    scale = 10**dtype.scale
+    bad_below, good_from = int(INDEX_BAD_BELOW * scale), int(INDEX_GOOD_FROM * scale)
+    signal = (
+        pl.when(raw.is_null())
+        .then(pl.lit(None, pl.String))
+        .when(raw < bad_below)
+        .then(pl.lit("bad"))
+        .when(raw < good_from)
+        .then(pl.lit("warning"))
+        .otherwise(pl.lit("good"))
+    )
+    frame = pl.DataFrame({"v": values}).select(
+        pl.when(raw.is_null()).then(pl.lit(fmt.MISSING)).otherwise(text).alias("text"), signal.alias("signal")
+    )
+    return frame["text"].to_list(), frame["signal"].to_list()
+
+
+def _worse(a: str | None, b: str | None) -> str | None:
+    for worst in ("bad", "warning", "good"):
+        if worst in (a, b):
+            return worst
+    return None
 
 
 def quadrant_signal(spi: Decimal | float | None, cpi: Decimal | float | None) -> str | None:
@@ -337,48 +414,59 @@ def quadrant_chart(frame: pl.DataFrame, view: str = "ppa") -> go.Figure:
         return empty_figure(
             title, f"No {subject} in the selection has both an SPI and a CPI (they need work items with a PV and AC)"
         )
-    spi = [float(v) for v in plotted["schedule_performance_index"].to_list()]
-    cpi = [float(v) for v in plotted["cost_performance_index"].to_list()]
-    rows = list(plotted.iter_rows(named=True))
+    spi = _floats_array(plotted["schedule_performance_index"])
+    cpi = _floats_array(plotted["cost_performance_index"])
     if view == "ppa":
-        labels = [r["title"] or fmt.MISSING for r in rows]
+        labels = [t or fmt.MISSING for t in plotted["title"].to_list()]
     else:
-        labels = [f"{r['moa_acronym'] or r['moa_id']} {fmt.fiscal_year(r['fiscal_year'])}" for r in rows]
-    signals = [quadrant_signal(r["schedule_performance_index"], r["cost_performance_index"]) for r in rows]
+        labels = [
+            f"{acronym or moa_id} {fmt.fiscal_year(year)}"
+            for acronym, moa_id, year in zip(
+                plotted["moa_acronym"].to_list(),
+                plotted["moa_id"].to_list(),
+                plotted["fiscal_year"].to_list(),
+                strict=True,
+            )
+        ]
+    spi_texts, spi_signals = index_texts_and_signals(plotted["schedule_performance_index"])
+    cpi_texts, cpi_signals = index_texts_and_signals(plotted["cost_performance_index"])
+    signals = [_worse(a, b) for a, b in zip(spi_signals, cpi_signals, strict=True)]
     fig = go.Figure(
-        go.Scatter(
+        _scatter_trace(
+            plotted.height,
             x=spi,
             y=cpi,
             mode="markers",
             marker={
                 "size": 11,
-                "color": [SIGNAL_COLOURS[s] for s in signals],
+                # each dot's signal as a number on a stepped colour scale: the colours of SIGNAL_COLOURS exactly,
+                # without plotly checking 20,000 colour strings one by one
+                "color": np.array([_SIGNAL_ORDER.index(s) for s in signals], dtype=np.float64),
+                "colorscale": _SIGNAL_SCALE,
+                "cmin": -0.5,
+                "cmax": len(_SIGNAL_ORDER) - 0.5,
+                "showscale": False,
                 "line": {"width": 1, "color": "white"},
             },
-            customdata=[
-                [
-                    label,
-                    index_text(r["schedule_performance_index"]),
-                    index_text(r["cost_performance_index"]),
-                    fmt.peso_exact(r["planned_value"]),
-                    fmt.peso_exact(r["earned_value"]),
-                    fmt.peso_exact(r["actual_cost"]),
-                    SIGNAL_WORDS[s],
-                ]
-                for label, r, s in zip(labels, rows, signals, strict=True)
-            ],
-            hovertemplate=(
-                "<b>%{customdata[0]}</b><br>SPI %{customdata[1]} · CPI %{customdata[2]} (%{customdata[6]})"
-                "<br>PV %{customdata[3]}<br>EV %{customdata[4]}<br>AC %{customdata[5]}<extra></extra>"
+            hovertext=_hover(
+                "<b>{0}</b><br>SPI {1} · CPI {2} ({6})<br>PV {3}<br>EV {4}<br>AC {5}",
+                labels,
+                spi_texts,
+                cpi_texts,
+                peso_exact_list(plotted["planned_value"]),
+                peso_exact_list(plotted["earned_value"]),
+                peso_exact_list(plotted["actual_cost"]),
+                [SIGNAL_WORDS[s] for s in signals],
             ),
+            hovertemplate="%{hovertext}<extra></extra>",
             showlegend=False,
         )
     )
-    low = min(min(spi), min(cpi), 0.5)
-    high = max(max(spi), max(cpi), 1.5)
+    low = min(spi.min(), cpi.min(), 0.5)
+    high = max(spi.max(), cpi.max(), 1.5)
     pad = (high - low) * 0.06
-    x_range = [min(min(spi), 0.5) - pad, max(max(spi), 1.5) + pad]
-    y_range = [min(min(cpi), 0.5) - pad, max(max(cpi), 1.5) + pad]
+    x_range = [min(spi.min(), 0.5) - pad, max(spi.max(), 1.5) + pad]
+    y_range = [min(cpi.min(), 0.5) - pad, max(cpi.max(), 1.5) + pad]
     fig.add_vline(x=1, line={"color": theme.MUTED, "width": 1, "dash": "dash"})
     fig.add_hline(y=1, line={"color": theme.MUTED, "width": 1, "dash": "dash"})
     for x, y, xanchor, yanchor, text, colour in QUADRANT_LABELS:

@@ -76,6 +76,27 @@ def to_centavos(value: object) -> int:
     return int(to_decimal(value).quantize(CENTAVO, rounding=ROUND_HALF_UP) * 100)
 
 
+_INT64_CENTAVOS = 2**63 - 1
+
+
+def exact_centavos(values: pl.Series) -> pl.Series | None:
+    """Whole centavos (Int64) of a column of amounts, computed at once, when its type converts exactly — integers
+    and Decimals with at most two places (then :func:`to_centavos` has nothing to round): the same value it gives
+    for each item, nulls kept. None when each value needs :func:`to_centavos` (floats, text, more places) or an
+    amount is too large for 64 bits."""
+    dtype = values.dtype
+    if dtype.is_integer():
+        unscaled, factor = values.cast(pl.Int128), 100
+    elif isinstance(dtype, pl.Decimal) and dtype.scale is not None and dtype.scale <= 2:
+        unscaled, factor = values.to_physical().cast(pl.Int128), 10 ** (2 - dtype.scale)
+    else:
+        return None
+    largest = unscaled.abs().max()
+    if largest is not None and int(largest) * factor > _INT64_CENTAVOS:  # type: ignore[arg-type]
+        return None
+    return unscaled.cast(pl.Int64) * factor
+
+
 def from_centavos(centavos: int) -> Decimal:
     """PHP Decimal quantized to 0.01."""
     return (Decimal(int(centavos)) / 100).quantize(CENTAVO)

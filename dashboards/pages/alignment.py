@@ -27,6 +27,7 @@ from dashboards.components import (
     empty_state,
     filter_note,
     filters_from_store,
+    grid,
     section_card,
     table,
 )
@@ -54,7 +55,11 @@ REVIEW_FEEDBACK = "align-review-feedback"
 REVIEW_ROLE_NOTE = "align-review-role-note"  # "your role cannot ..." for a user who may not review
 PERMISSION = "reviews"  # ingest.users.PERMISSIONS: reviewer and admin
 REVIEW_SAVED = "align-review-saved"  # store: bumped after each save, so the reviews table reloads
-PICK = "align-pick"  # pattern-matching type of the "Review" buttons; table = scores or untagged, index = ppa_id
+PICK = "align-pick"  # pattern-matching type of the "Review" buttons; table = scores, index = ppa_id
+# pattern-matching type of the untagged PPAs' grid (drawn by a callback, so not in the layout: an ALL input then
+# waits for it instead of failing); its "Review" cells pick the row's PPA
+UNTAGGED_GRID = "align-untagged-grid"
+PICK_STYLE = {"color": "var(--oobc-accent)", "textDecoration": "underline", "cursor": "pointer"}
 EXPORT = "align"
 
 HELP_GOALS = "align-help-goals"
@@ -179,7 +184,7 @@ def layout(**_query: Any) -> html.Div:
                 "Untagged PPAs",
                 [
                     html.Div(id=UNTAGGED_CAPTION, className="align-caption"),
-                    html.Div(id=UNTAGGED, className="table-scroll"),
+                    html.Div(id=UNTAGGED),
                 ],
                 lead="PPAs linked to no BDP goal, largest budget first.",
                 explain=(HELP_UNTAGGED, af.UNTAGGED_DEFINITION),
@@ -266,8 +271,19 @@ def score_table(rows: list[dict]) -> Any:
     return dbc.Table([head, html.Tbody(body)], hover=True, size="sm", className="data-table align-scores mb-0")
 
 
-def _with_pick(rows: list[dict]) -> list[dict]:
-    return [{**r, "pick": _pick_button(r["ppa_id"], "untagged")} for r in rows]
+def untagged_grid(frame: Any) -> Any:
+    """Every untagged PPA in a paged, sortable grid; a row's "Review" cell picks its PPA (see :func:`pick`)."""
+    content = grid(
+        {"type": UNTAGGED_GRID, "index": "untagged"},
+        af.UNTAGGED_GRID_COLUMNS,
+        af.untagged_rows(frame),
+        frame,
+        empty="Every PPA of the selection is tagged to a BDP goal.",
+        row_id="ppa_id",
+    )
+    if frame.height:
+        content.columnDefs[0].update(cellStyle=PICK_STYLE, sortable=False, minWidth=80, maxWidth=90)
+    return content
 
 
 # ------------------------------------------------------------------------------------------ callbacks
@@ -289,10 +305,7 @@ def untagged_table(filters_data: dict[str, list[Any]] | None, home: Home) -> tup
     filters = filters_from_store(filters_data)
     with read_only(home) as con:
         frame = aq.untagged(con, filters)
-    columns = (af.Column("pick", ""), *af.UNTAGGED_COLUMNS)
-    return af.untagged_summary(frame), table(
-        columns, _with_pick(af.untagged_rows(frame)), empty="Every PPA of the selection is tagged to a BDP goal."
-    )
+    return af.untagged_summary(frame), untagged_grid(frame)
 
 
 def form_options(filters_data: dict[str, list[Any]] | None, home: Home) -> tuple[list[dict], list[dict]]:
@@ -303,9 +316,15 @@ def form_options(filters_data: dict[str, list[Any]] | None, home: Home) -> tuple
     return af.ppa_options(ppas), af.goal_options(goals)
 
 
-def pick(_clicks: list[int | None]) -> str:
-    """A table's "Review" button chooses its PPA in the form."""
+def pick(_clicks: list[int | None], _cells: list[Any]) -> str:
+    """A "Review" button of the scores table, or a "Review" cell of the untagged grid, chooses its PPA in the
+    form."""
     triggered = dash.ctx.triggered_id
+    if isinstance(triggered, dict) and triggered.get("type") == UNTAGGED_GRID:
+        cell = next((t["value"] for t in dash.ctx.triggered if t.get("value")), None)
+        if isinstance(cell, dict) and cell.get("colId") == "pick" and isinstance(cell.get("rowId"), str):
+            return cell["rowId"]
+        raise PreventUpdate  # another cell, or the grid was (re)drawn
     if not isinstance(triggered, dict) or not any(t.get("value") for t in dash.ctx.triggered):
         raise PreventUpdate  # the tables were (re)drawn, nobody clicked
     return triggered["index"]
@@ -388,6 +407,7 @@ def register(app: dash.Dash, home: Home) -> None:
     app.callback(
         Output(REVIEW_PPA, "value"),
         Input({"type": PICK, "table": ALL, "index": ALL}, "n_clicks"),
+        Input({"type": UNTAGGED_GRID, "index": ALL}, "cellClicked"),
         prevent_initial_call=True,
     )(checked(pick))
     app.callback(

@@ -25,6 +25,7 @@ from dashboards.components import (
     checked,
     filter_note,
     filters_from_store,
+    grid,
     help_button,
     page_header,
     section_card,
@@ -60,6 +61,7 @@ DIRECTION = "gaps-direction"
 NEEDS_CAPTION = "gaps-needs-caption"
 NEEDS = "gaps-needs"
 ALERTS = "gaps-alerts"
+ALERTS_GRID = "gaps-alerts-grid"
 ALERTS_CAPTION = "gaps-alerts-caption"
 
 HELP_PRIORITY = "gaps-help-priority"
@@ -415,7 +417,10 @@ def alerts_table(filters_data: dict[str, list[Any]] | None, home: Home) -> tuple
     with read_only(home) as con:
         frame = gq.alerts(con, filters)
     caption = f"{frame.height:,} assessment{'s' if frame.height != 1 else ''} raise an alert" if frame.height else ""
-    return caption, table(gf.ALERT_COLUMNS, gf.alert_rows(frame), empty=gf.NO_ALERTS)
+    # a paged grid: thousands of alerts at scale, drawn a page at a time
+    return caption, grid(
+        ALERTS_GRID, gf.ALERT_COLUMNS, gf.alert_rows(frame), frame, empty=gf.NO_ALERTS, page_size=gf.ALERTS_PAGE_SIZE
+    )
 
 
 def export_tables(

@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import dash
+import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import duckdb
 import polars as pl
@@ -85,10 +86,8 @@ WEIGHT = f"{PREFIX}-weight"
 BOUND_MIN = f"{PREFIX}-bound-min"
 BOUND_MAX = f"{PREFIX}-bound-max"
 BOUND_MESSAGE = f"{PREFIX}-bound-message"
-LOCK = f"{PREFIX}-lock"
-EXCLUDE = f"{PREFIX}-exclude"
-LOCK_MESSAGE = f"{PREFIX}-lock-message"
-ALLOCATED = f"{PREFIX}-allocated"
+PPA_GRID = f"{PREFIX}-ppa-grid"  # the PPAs, their locks and exclusions (AG Grid, in the layout)
+EDITS = f"{PREFIX}-edits"  # dcc.Store: the grid's locks and exclusions (scenario_figures.lock_edits)
 LOAD = f"{PREFIX}-load"
 CLONE = f"{PREFIX}-clone"
 
@@ -108,6 +107,33 @@ GENERAL_FIELDS = ("envelope", "strategies", "bounds", "locked", "excluded")
 # ------------------------------------------------------------------------------------------------ parsing
 # The largest amount a planner may type: the warehouse's money totals are DECIMAL(18, 2)
 AMOUNT_LIMIT = Decimal(10) ** 16
+PPA_PAGE_SIZE = 20
+LOCK_HINT = "sort its last column to see them first."
+# The PPA grid's edits into the EDITS store: a "Lock at" cell sets (emptied: clears) the PPA's lock text, an
+# "Exclude" cell adds or removes it from the excluded (as scenario_figures.lock_edits reads them).
+APPLY_CELL_CHANGES_JS = """
+function(changes, edits) {
+    const plain = (x) => x !== null && typeof x === "object" && !Array.isArray(x);
+    const locks = Object.assign({}, plain(edits) && plain(edits.locks) ? edits.locks : {});
+    const excluded = new Set(plain(edits) && Array.isArray(edits.excluded) ? edits.excluded.map(String) : []);
+    for (const c of Array.isArray(changes) ? changes : []) {
+        if (!plain(c) || (typeof c.rowId !== "string" && typeof c.rowId !== "number")) { continue; }
+        const id = String(c.rowId);
+        if (c.colId === "lock") {
+            const text = c.value === null || c.value === undefined ? "" : String(c.value);
+            if (text.trim()) { locks[id] = text; } else { delete locks[id]; }
+        } else if (c.colId === "exclude") {
+            if (c.value === true) { excluded.add(id); } else { excluded.delete(id); }
+        }
+    }
+    return {locks: locks, excluded: Array.from(excluded).sort()};
+}
+"""
+LOCK_PROBLEM_STYLE = {"backgroundColor": "#fdecea", "color": "#c0392b"}
+# a style once set on a cell stays until replaced: a corrected lock gets the plain look back explicitly
+LOCK_OK_STYLE = {"backgroundColor": "transparent", "color": "inherit"}
+
+
 def parse_amount(text: object, *, required: bool = False) -> tuple[Decimal | None, str | None]:
     """A peso amount typed by a planner ("1,500,000", "₱2.5e6" is refused): (value, None) or (None, message)."""
     raw = "" if text is None else str(text).strip().replace(",", "").replace("₱", "").strip()
@@ -270,6 +296,7 @@ def layout(**_query: Any) -> html.Div:
             dcc.Store(id=SPEC),
             dcc.Store(id=LOADED),
             dcc.Store(id=SAVED_TICK, data=0),
+            dcc.Store(id=EDITS, data=sf.lock_edits(None)),
             inputs,
             html.Div(id=STATUS, className="scenario-status"),
             dcc.Loading(html.Div(id=RESULTS), delay_show=400, type="dot"),
@@ -282,16 +309,17 @@ def layout(**_query: Any) -> html.Div:
                             lead="Blank = no limit. Amounts in pesos.",
                             flush=True,
                         ),
-                        lg=6,
+                        lg=5,
                     ),
                     dbc.Col(
                         section_card(
                             "PPAs: locks and exclusions",
-                            html.Div(id=PPAS, className="table-scroll scenario-grid"),
-                            lead="A locked PPA gets exactly the amount typed; an excluded one gets nothing.",
+                            html.Div([html.Div(id=PPAS), ppa_grid()]),
+                            lead="A locked PPA gets exactly the amount typed; an excluded one gets nothing. Type in "
+                            "“Lock at (₱)”, tick “Exclude”; filter a column to find a PPA.",
                             flush=True,
                         ),
-                        lg=6,
+                        lg=7,
                     ),
                 ],
                 className="g-3",
@@ -413,14 +441,15 @@ def _save_form() -> html.Div:
 
 # ------------------------------------------------------------------------------------------------ callbacks
 def context(filters_data: dict | None, home: Home) -> tuple[Any, ...]:
-    """The planning year: its candidates' grid of bounds, the PPA table, the default envelope (the baseline)."""
+    """The planning year: its candidates' grid of bounds, the PPA grid's rows, the default envelope (the
+    baseline), no lock or exclusion yet."""
     filters = filters_from_store(filters_data)
     with read_only(home) as con:
         year = q.planning_year(con, filters)
-        frame = q.candidates(con, year) if year is not None else pl.DataFrame()
+        frame = q.year_inputs(con, year).candidates if year is not None else pl.DataFrame()
     if year is None or frame.is_empty():
         message = html.P("No PPA has a fiscal year: there is nothing to plan.", className="empty-state text-muted")
-        return None, message, message, message, ""
+        return None, message, message, message, [], "", sf.lock_edits(None)
     baseline = frame["baseline"].sum()
     note = html.Span(
         [
@@ -428,7 +457,15 @@ def context(filters_data: dict | None, home: Home) -> tuple[Any, ...]:
             f" · {frame.height:,} PPAs · baseline (approved budget) {fmt.peso_exact(baseline)}",
         ]
     )
-    return {"fiscal_year": year, "baseline": str(baseline)}, note, _bounds_grid(frame), _ppa_table(frame), str(baseline)
+    return (
+        {"fiscal_year": year, "baseline": str(baseline)},
+        note,
+        _bounds_grid(frame),
+        None,
+        sf.ppa_grid_rows(frame),
+        str(baseline),
+        sf.lock_edits(None),
+    )
 
 
 def _bound_row(dimension: str, key: str, label: str, requested: Decimal) -> html.Tr:
@@ -471,48 +508,46 @@ def _bounds_grid(frame: pl.DataFrame) -> Any:
     return dbc.Table([head, html.Tbody(rows)], size="sm", className="data-table mb-0")
 
 
-def _ppa_table(frame: pl.DataFrame) -> Any:
-    head = html.Thead(
-        html.Tr(
-            [
-                html.Th("PPA"),
-                html.Th("MOA"),
-                html.Th("Requested", className="text-end"),
-                html.Th("Lock at (₱)"),
-                html.Th("Exclude"),
-                html.Th("Allocated", className="text-end"),
-            ]
-        )
+def ppa_grid() -> dag.AgGrid:
+    """The planning year's PPAs (rows from the context callback, redrawn by every recompute): lock amounts and
+    exclusions are edited in the grid; a row's problem shows in red beside it."""
+    right = {"type": "rightAligned"}
+    columns = [
+        {"field": "title", "headerName": "PPA", "tooltipField": "where", "filter": True, "wrapText": True,
+         "autoHeight": True, "minWidth": 180, "flex": 1},
+        {"field": "moa", "headerName": "MOA", "filter": True, "width": 85},
+        {"colId": "requested", "field": "requested__value", "headerName": "Requested",
+         "tooltipField": "requested_exact", "valueFormatter": {"function": "params.data.requested"}, "width": 105,
+         **right},
+        {"field": sf.LOCK_COLUMN, "headerName": "Lock at (₱)", "editable": True, "width": 115,
+         "cellStyle": {"styleConditions": [{"condition": "params.data.problem", "style": LOCK_PROBLEM_STYLE}],
+                       "defaultStyle": LOCK_OK_STYLE},
+         "cellClass": "scenario-lock-cell", **right},
+        {"field": sf.EXCLUDE_COLUMN, "headerName": "Exclude", "editable": True, "cellDataType": "boolean",
+         "width": 85},
+        {"colId": "allocated", "field": "allocated__value", "headerName": "Allocated",
+         "valueFormatter": {"function": "params.data.allocated"}, "width": 105, **right},
+        {"field": "problem", "headerName": "", "cellClass": "scenario-field-error", "wrapText": True,
+         "autoHeight": True, "width": 130},
+    ]  # fmt: skip
+    return dag.AgGrid(
+        id=PPA_GRID,
+        rowData=[],
+        columnDefs=columns,
+        getRowId="params.data.ppa_id",
+        defaultColDef={"sortable": True, "resizable": True},
+        dashGridOptions={
+            "pagination": True,
+            "paginationPageSize": PPA_PAGE_SIZE,
+            "paginationPageSizeSelector": [PPA_PAGE_SIZE, 50, 100],
+            "domLayout": "autoHeight",
+            "tooltipShowDelay": 300,
+            "singleClickEdit": True,
+            "stopEditingWhenCellsLoseFocus": True,
+            "suppressColumnVirtualisation": True,
+        },
+        className="data-grid scenario-ppa-grid",
     )
-    rows = []
-    for row in frame.sort(["baseline", "ppa_id"], descending=[True, False]).iter_rows(named=True):
-        ident = {"ppa": row["ppa_id"]}
-        rows.append(
-            html.Tr(
-                [
-                    html.Td(
-                        row["title"], className="scenario-ppa-title", title=f"{row['sector']} · {row['area_name']}"
-                    ),
-                    html.Td(row["moa"]),
-                    html.Td(
-                        fmt.peso_short(row["requested_cost"]),
-                        className="text-end num",
-                        title=fmt.peso_exact(row["requested_cost"]),
-                    ),
-                    html.Td(
-                        [
-                            dbc.Input(
-                                id={"type": LOCK, **ident}, type="text", size="sm", debounce=True, placeholder="—"
-                            ),
-                            html.Div(id={"type": LOCK_MESSAGE, **ident}, className="scenario-field-error"),
-                        ]
-                    ),
-                    html.Td(dbc.Checkbox(id={"type": EXCLUDE, **ident}, value=False)),
-                    html.Td(html.Span(id={"type": ALLOCATED, **ident}), className="text-end num"),
-                ]
-            )
-        )
-    return dbc.Table([head, html.Tbody(rows)], size="sm", className="data-table mb-0")
 
 
 def _ids(kind: str) -> list[dict]:
@@ -691,47 +726,44 @@ def recompute(
     on_no_fit: str,
     mins: list[Any],
     maxes: list[Any],
-    locks: list[Any],
-    excludes: list[Any],
+    edits_data: Any,
     year_data: dict | None,
     home: Home,
 ) -> tuple[Any, ...]:
     """Every edit: parse, validate, run the engine, show; bad input → messages on the fields and no recompute."""
     weight_ids = _ids(WEIGHT)
     bound_ids = _ids(BOUND_MIN)
-    lock_ids = _ids(LOCK)
-    exclude_ids = _ids(EXCLUDE)
-    allocated_ids = _ids(ALLOCATED)
     year = fiscal_year(year_data)
     lists = (
         (weight_values, weight_ids),
         (mins, bound_ids),
         (maxes, bound_ids),
-        (locks, lock_ids),
-        (excludes, exclude_ids),
     )
     if year is None or any(not isinstance(values, list) or len(values) != len(ids_) for values, ids_ in lists):
         raise PreventUpdate  # no year yet, or a tampered request whose inputs are not the page's
     weights = {i["strategy"]: v for i, v in zip(weight_ids, weight_values, strict=True)}
     bounds = [(i["dim"], i["key"], lo, hi) for i, lo, hi in zip(bound_ids, mins, maxes, strict=True)]
-    lock_texts = {i["ppa"]: v for i, v in zip(lock_ids, locks, strict=True)}
-    excluded = [i["ppa"] for i, v in zip(exclude_ids, excludes, strict=True) if v]
+    edits = sf.lock_edits(edits_data)
+    lock_texts, excluded = edits["locks"], edits["excluded"]
     weight_sum = _weight_sum_text(weights)
     spec, problems = build_spec(
         envelope_text, weights, bounds, lock_texts, excluded, equity_population, whole_ppa, on_no_fit
     )
     outcome_results: Any = dash.no_update
-    allocated_cells: Any = [dash.no_update] * len(allocated_ids)
+    amounts = None
     spec_json = None
     status: Any
-    if spec is not None:
-        with read_only(home) as con:
+    with read_only(home) as con:
+        if spec is not None:
             result = q.evaluate_spec(con, spec, year)
+            year_candidates = result.candidates
+        else:
+            year_candidates = q.year_inputs(con, year).candidates
+    if spec is not None:
         if result.outcome.allocation is None:
             problems = engine_problems(result.outcome.errors)
         else:
             amounts = result.outcome.allocation.amounts()
-            allocated_cells = [fmt.peso_short(amounts.get(i["ppa"])) for i in allocated_ids]
             outcome_results = results_view(result)
             spec_json = spec_to_json(spec)
     general = problems.get("general", [])
@@ -743,6 +775,11 @@ def recompute(
             [
                 html.Strong("Not recomputed: "),
                 "fix the fields marked in red" + (" — " + "; ".join(general) if general else "."),
+                *(
+                    [f" {_plural(len(problems['locked']), 'PPA')} of the grid: {LOCK_HINT}"]
+                    if problems["locked"]
+                    else []
+                ),
                 " The figures below are the last valid scenario.",
             ],
             color="danger",
@@ -756,7 +793,7 @@ def recompute(
         message = problems["bounds"].get((i["dim"], i["key"])) or problems["bounds"].get(i["key"])
         bound_messages.append(message or "")
     bound_invalid = [bool(m) for m in bound_messages]
-    lock_messages = [problems["locked"].get(i["ppa"], "") for i in lock_ids]
+    ppa_rows = sf.ppa_grid_rows(year_candidates, edits, amounts, problems["locked"])
     weights_message = problems.get("weights") or ""
     return (
         bool(problems.get("envelope")),
@@ -767,11 +804,9 @@ def recompute(
         bound_invalid,
         bound_invalid,
         bound_messages,
-        [bool(m) for m in lock_messages],
-        lock_messages,
         status,
         outcome_results,
-        allocated_cells,
+        ppa_rows,
         spec_json,
     )
 
@@ -953,7 +988,7 @@ def load_or_clone(_loads: list[Any], _clones: list[Any], owner: Any, tick: int, 
     trigger = dash.ctx.triggered_id
     if isinstance(trigger, dict) and trigger.get("type") == CLONE:
         message, new_tick = clone(_clones, owner, tick, home)
-        return (dash.no_update,) * 12 + (message, new_tick)
+        return (dash.no_update,) * 11 + (message, new_tick)
     return load(_loads, home)
 
 
@@ -971,9 +1006,9 @@ def load(_loads: list[Any], home: Home) -> tuple[Any, ...]:
     maxes = [
         _text(bound_of[(i["dim"], i["key"])].maximum) if (i["dim"], i["key"]) in bound_of else "" for i in bound_ids
     ]
-    locks = [_text(spec.locked.get(i["ppa"])) for i in _ids(LOCK)]
-    excluded = set(spec.excluded)
-    excludes = [i["ppa"] in excluded for i in _ids(EXCLUDE)]
+    edits = sf.lock_edits(
+        {"locks": {str(k): _text(v) for k, v in spec.locked.items()}, "excluded": [str(e) for e in spec.excluded]}
+    )
     message = dbc.Alert(
         f"Loaded '{loaded['name']}' version {loaded['version']} (saved by {loaded['saved_by']}); "
         "Save adds a version to it.",
@@ -988,14 +1023,17 @@ def load(_loads: list[Any], home: Home) -> tuple[Any, ...]:
         spec.on_no_fit,
         mins,
         maxes,
-        locks,
-        excludes,
+        edits,
         loaded["name"],
         loaded["owner"],
         {"scenario_id": scenario_id, "name": loaded["name"]},
         message,
         dash.no_update,
     )
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _text(value: object) -> str:
@@ -1077,7 +1115,9 @@ def register(app: dash.Dash, home: Home) -> None:
         Output(YEAR_NOTE, "children"),
         Output(BOUNDS, "children"),
         Output(PPAS, "children"),
+        Output(PPA_GRID, "rowData"),
         Output(ENVELOPE, "value"),
+        Output(EDITS, "data"),
         Input(ids.FILTERS, "data"),
     )
     def scenario_context(filters_data):
@@ -1092,11 +1132,9 @@ def register(app: dash.Dash, home: Home) -> None:
         Output({"type": BOUND_MIN, "dim": ALL, "key": ALL}, "invalid"),
         Output({"type": BOUND_MAX, "dim": ALL, "key": ALL}, "invalid"),
         Output({"type": BOUND_MESSAGE, "dim": ALL, "key": ALL}, "children"),
-        Output({"type": LOCK, "ppa": ALL}, "invalid"),
-        Output({"type": LOCK_MESSAGE, "ppa": ALL}, "children"),
         Output(STATUS, "children"),
         Output(RESULTS, "children"),
-        Output({"type": ALLOCATED, "ppa": ALL}, "children"),
+        Output(PPA_GRID, "rowData", allow_duplicate=True),
         Output(SPEC, "data"),
         Input(ENVELOPE, "value"),
         Input({"type": WEIGHT, "strategy": ALL}, "value"),
@@ -1105,12 +1143,22 @@ def register(app: dash.Dash, home: Home) -> None:
         Input(ON_NO_FIT, "value"),
         Input({"type": BOUND_MIN, "dim": ALL, "key": ALL}, "value"),
         Input({"type": BOUND_MAX, "dim": ALL, "key": ALL}, "value"),
-        Input({"type": LOCK, "ppa": ALL}, "value"),
-        Input({"type": EXCLUDE, "ppa": ALL}, "value"),
+        Input(EDITS, "data"),
         Input(YEAR, "data"),
+        prevent_initial_call="initial_duplicate",
     )
     def scenario_recompute(*values):
         return recompute(*values, home)
+
+    # In the browser: two quick edits (ticking several PPAs) would otherwise race, each server answer built on a
+    # store that had not seen the other. The recompute checks what arrives (scenario_figures.lock_edits).
+    app.clientside_callback(
+        APPLY_CELL_CHANGES_JS,
+        Output(EDITS, "data", allow_duplicate=True),
+        Input(PPA_GRID, "cellValueChanged"),
+        State(EDITS, "data"),
+        prevent_initial_call=True,
+    )
 
     @app.callback(
         Output(NAME_INPUT, "invalid"),
@@ -1156,8 +1204,7 @@ def register(app: dash.Dash, home: Home) -> None:
         Output(ON_NO_FIT, "value"),
         Output({"type": BOUND_MIN, "dim": ALL, "key": ALL}, "value"),
         Output({"type": BOUND_MAX, "dim": ALL, "key": ALL}, "value"),
-        Output({"type": LOCK, "ppa": ALL}, "value"),
-        Output({"type": EXCLUDE, "ppa": ALL}, "value"),
+        Output(EDITS, "data", allow_duplicate=True),
         Output(NAME_INPUT, "value"),
         Output(OWNER, "value"),
         Output(LOADED, "data", allow_duplicate=True),

@@ -191,7 +191,7 @@ def scorecard_table(
 def scatter_figure(filters_data: dict[str, list[Any]] | None, home: Home) -> go.Figure:
     filters = filters_from_store(filters_data)
     with read_only(home) as con:
-        frame = sq.ppa_scorecard(con, filters, limit=None)
+        frame = sq.ppa_chart_points(con, filters)
     return sf.cost_results_scatter(frame)
 
 
@@ -199,7 +199,7 @@ def quadrant_figure(filters_data: dict[str, list[Any]] | None, view: str | None,
     filters = filters_from_store(filters_data)
     view = _view(view)
     with read_only(home) as con:
-        frame = sq.ppa_scorecard(con, filters, limit=None) if view == "ppa" else sq.moa_scorecard(con, filters)
+        frame = sq.ppa_chart_points(con, filters) if view == "ppa" else sq.moa_scorecard(con, filters)
     return sf.quadrant_chart(frame, view)
 
 

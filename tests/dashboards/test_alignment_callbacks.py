@@ -35,11 +35,48 @@ def test_sections(home):
     assert "Legal aid" in text_of(scores) and "Clinics" not in text_of(scores)
     summary, untagged = page.untagged_table(FY_2025, home)
     assert summary == "2 untagged PPAs, approved budget ₱40.00"
-    assert "Seeds" in text_of(untagged) and "MOA PPA file" in text_of(untagged)
+    # every untagged PPA in the paged grid, each row named by its PPA id so a "Review" cell picks it
+    assert untagged.getRowId == "params.data['ppa_id']"
+    rows = {r["ppa_id"]: r for r in untagged.rowData}
+    assert len(rows) == 2 and any(r["title"] == "Seeds" and r["source"] == "MOA PPA file" for r in rows.values())
+    assert {r["pick"] for r in rows.values()} == {"Review"} and untagged.columnDefs[0]["colId"] == "pick"
     ppas, goals = page.form_options(FY_2025, home)
     assert [p["value"] for p in ppas] == ["p1", "p5", "p2", "p4"]
     assert goals == [{"label": "One", "value": "g1"}, {"label": "Two", "value": "g2"}]
     assert [t.labels[0] for t in [page.treemap(ALL_PPAS, home).data[0]]] == ["One"]
+
+
+def _triggered(prop_id: str, value):
+    """Run a callback as Dash would after ``prop_id`` changed to ``value``."""
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    return context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop_id, "value": value}]))
+
+
+GRID_PROP = '{"index":"untagged","type":"align-untagged-grid"}.cellClicked'
+
+
+def test_a_review_cell_of_the_untagged_grid_picks_its_ppa():
+    from dash._callback_context import context_value
+
+    token = _triggered(GRID_PROP, {"colId": "pick", "rowId": "p4", "value": "Review", "rowIndex": 0})
+    try:
+        assert page.pick([], [{"colId": "pick", "rowId": "p4"}]) == "p4"
+    finally:
+        context_value.reset(token)
+    for cell in ({"colId": "title", "rowId": "p4"}, {"colId": "pick", "rowId": ["p4"]}, None):
+        token = _triggered(GRID_PROP, cell)
+        try:
+            with pytest.raises(PreventUpdate):  # another column, a tampered row id, the grid (re)drawn
+                page.pick([], [cell])
+        finally:
+            context_value.reset(token)
+    token = _triggered('{"index":"p2","table":"scores","type":"align-pick"}.n_clicks', 1)
+    try:
+        assert page.pick([1], []) == "p2"  # the scores table's buttons still pick
+    finally:
+        context_value.reset(token)
 
 
 def test_saving_a_review_shows_it_as_pending(home):

@@ -92,6 +92,55 @@ def test_treemap_goals_then_moas_then_ppas_untagged_grey_and_labelled():
     assert fig.layout.title.text == af.TREEMAP_TITLE
 
 
+def test_treemap_folds_the_smaller_ppas_of_a_moa_into_one_exact_box():
+    budgets = ["500.10", "400.20", "3.33", "2.22", "1.11"]
+    frame = _by_goal(
+        [("g1", "One", False, "MPW", "Public Works", f"p{i}", f"PPA {i}", Decimal(b)) for i, b in enumerate(budgets)]
+        + [("g1", "One", False, "MOH", "Health", "h1", "Clinic", Decimal("7.00"))]
+    )
+    trace = af.goal_treemap(frame, per_box=2).data[0]
+    assert list(trace.ids) == [
+        "goal:g1",
+        "goal:g1/moa:MPW",
+        "goal:g1/moa:MOH",
+        "goal:g1/moa:MPW/ppa:p0",
+        "goal:g1/moa:MPW/ppa:p1",
+        "goal:g1/moa:MOH/ppa:h1",
+        "goal:g1/moa:MPW/others",
+    ]
+    assert trace.labels[-1] == "3 other PPAs" and trace.parents[-1] == "goal:g1/moa:MPW"
+    # the leaves still carry every centavo: the others' box is their exact sum
+    assert list(trace.values) == [0.0] * 3 + [500.10, 400.20, 7.00, 6.66]
+    assert "Aligned budget together: ₱6.66" in trace.customdata[-1][0]
+    assert "none larger than the 2 shown" in trace.customdata[-1][0]
+    assert "PPAs: 5" in trace.customdata[1][0] and "₱906.96" in trace.customdata[1][0]  # the MOA box: all five
+    # a MOA with no more PPAs than fit shows each, with no "others" box
+    assert [i for i in af.goal_treemap(frame, per_box=5).data[0].ids if i.endswith("/others")] == []
+
+
+def test_treemap_at_scale_keeps_every_total_exact():
+    """Many PPAs per MOA: the drawn leaves (shown PPAs and the others' boxes) add up to each MOA's and goal's
+    budget and to the selection's, to the centavo."""
+    rows = [
+        (f"g{g}", f"Goal {g}", False, f"M{m}", f"MOA {m}", f"g{g}m{m}p{p}", f"PPA {p}", Decimal(f"{(p * 7919) % 100000}.{p % 100:02d}"))
+        for g in range(3)
+        for m in range(4)
+        for p in range(40)
+    ]  # fmt: skip
+    frame = _by_goal(rows)
+    shown, others = af._ppa_leaves(frame, 12)
+    assert shown.height == 3 * 4 * 12 and others.height == 3 * 4 and others["len"].to_list() == [28] * 12
+    assert shown["aligned_budget"].sum() + others["aligned_budget"].sum() == frame["aligned_budget"].sum()
+    for (goal, moa), group in frame.group_by(["goal_key", "moa_acronym"]):
+        drawn = shown.filter(goal_key=goal, moa_acronym=moa)["aligned_budget"].sum()
+        rest = others.filter(goal_key=goal, moa_acronym=moa)["aligned_budget"].sum()
+        assert drawn + rest == group["moa_budget"][0]
+        # the shown ones are the largest of their box
+        assert drawn == group["aligned_budget"].sort(descending=True).head(12).sum()
+    trace = af.goal_treemap(frame).data[0]
+    assert len(trace.ids) == 3 + 12 + 3 * 4 * 12 + 12
+
+
 @pytest.mark.parametrize(
     "rows",
     [[], [("untagged", "Untagged (no BDP goal)", True, "MOH", "Health", "p1", "Feeding", Decimal("0.00"))]],

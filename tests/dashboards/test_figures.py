@@ -185,3 +185,79 @@ def test_alert_tiles_colour_what_needs_attention():
     assert tiles["credibility"].detail == "spent 97.0% of the original budget"
     assert tiles["credibility"].href == "/execution"
     assert tiles["ceilings_exceeded"].href is None
+
+
+def _leaves(tree: dict, prefix: tuple = ()) -> dict[tuple, object]:
+    out: dict[tuple, object] = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            out.update(_leaves(value, (*prefix, key)))
+        else:
+            out[(*prefix, key)] = value
+    return out
+
+
+def _effective(fig: go.Figure) -> dict[tuple, object]:
+    """What the browser draws with: the template's layout, overridden by the figure's own (plotly.js's rule)."""
+    own = fig.layout.to_plotly_json()
+    template = own.pop("template", {})
+    merged = _leaves(template.get("layout", {}))
+    merged.update(_leaves(own))
+    # plotly.js applies the template's ``xaxis`` / ``yaxis`` to every axis of the figure
+    return merged
+
+
+def test_the_shared_template_draws_exactly_what_the_per_figure_settings_drew():
+    """base_layout no longer passes template="plotly_white" and the look to each figure (plotly validated and
+    copied the whole template every time); the registered default template carries them. The result in the
+    browser is the same, key by key."""
+    import plotly.io as pio
+
+    def before(fig: go.Figure, title: str, height: int) -> go.Figure:  # base_layout as it was
+        fig.update_layout(
+            template="plotly_white",
+            title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15, "color": figures.INK, "weight": 600}},
+            font={"family": figures.FONT, "size": 12, "color": figures.INK},
+            height=height,
+            margin={"l": 8, "r": 16, "t": 48, "b": 8},
+            separators=".,",
+            hoverlabel={"font": {"family": figures.FONT}},
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+        )
+        fig.update_xaxes(gridcolor=figures.GRID, zeroline=False, automargin=True)
+        fig.update_yaxes(gridcolor=figures.GRID, zeroline=False, automargin=True)
+        return fig
+
+    assert pio.templates.default == figures.TEMPLATE
+    old = _effective(before(go.Figure(go.Bar(x=[1], y=[2])), "T", 300))
+    new = _effective(figures.base_layout(go.Figure(go.Bar(x=[1], y=[2])), "T", 300))
+    assert new == old
+    # a later per-figure change still wins over the template, as before
+    fig = figures.base_layout(go.Figure(), "T", 300)
+    fig.update_layout(margin={"r": 56})
+    assert _effective(fig)[("margin", "r")] == 56 and _effective(fig)[("margin", "l")] == 8
+
+
+def test_base_layout_restores_the_look_on_a_figure_made_with_another_template():
+    fig = figures.base_layout(go.Figure(layout={"template": "plotly_dark"}), "T", 200)
+    assert fig.layout.template.layout.separators == ".," and fig.layout.template.layout.paper_bgcolor == "white"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [Decimal("1234567.89"), Decimal("-0.50"), Decimal("0"), None, Decimal("-1234.5"), Decimal("999.99"),
+         Decimal("123456.00"), Decimal("-0.00"), Decimal("9999999999999999.99"), Decimal("100"), Decimal("1000")],
+    ],
+)  # fmt: skip
+def test_peso_exact_list_is_peso_exact_of_each_value(values):
+    from dashboards import formatting as fmt
+
+    series = pl.Series(values, dtype=pl.Decimal(18, 2))
+    assert figures.peso_exact_list(series) == [fmt.peso_exact(v) for v in series.to_list()]
+    # other columns go value by value (floats round half-up from their repr, a third place rounds)
+    floats = pl.Series([1.005, -2.5, None])
+    assert figures.peso_exact_list(floats) == [fmt.peso_exact(v) for v in floats.to_list()]
+    three = pl.Series([Decimal("1.005")], dtype=pl.Decimal(10, 3))
+    assert figures.peso_exact_list(three) == ["₱1.01"]

@@ -88,3 +88,46 @@ def test_the_equity_grid_holds_every_area(demo_home):
     assert isinstance(content, dag.AgGrid)
     assert len(content.rowData) == areas[0][0]
     assert caption.startswith(f"{areas[0][0]:,} provinces")
+
+
+def test_a_grid_can_name_its_rows_by_a_key():
+    assert grid("g", COLUMNS, [{**r, "ppa_id": r["name"]} for r in ROWS], FRAME, row_id="ppa_id").getRowId == (
+        "params.data['ppa_id']"
+    )
+    assert "getRowId" not in grid("g", COLUMNS, ROWS, FRAME).to_plotly_json()["props"]
+
+
+def test_the_gaps_alerts_grid_holds_every_alert(demo_home):
+    from dashboards.pages import gaps
+
+    with read_only(demo_home) as con:
+        total = con.sql("select count(*) from rpt_assessment_alerts").fetchall()[0][0]
+    caption, content = gaps.alerts_table(Filters().to_store(), demo_home)
+    assert total > 0 and isinstance(content, dag.AgGrid) and len(content.rowData) == total
+    assert caption.startswith(f"{total:,} assessment")
+    assert content.dashGridOptions["paginationPageSize"] == 10
+
+
+def test_the_untagged_grid_holds_every_untagged_ppa_and_the_caption_their_exact_total(demo_home):
+    from dashboards import alignment_queries as aq
+    from dashboards import formatting as fmt
+    from dashboards.pages import alignment
+
+    with read_only(demo_home) as con:
+        frame = aq.untagged(con, Filters())
+    caption, content = alignment.untagged_table(Filters().to_store(), demo_home)
+    assert frame.height > 0 and isinstance(content, dag.AgGrid) and len(content.rowData) == frame.height
+    assert [r["ppa_id"] for r in content.rowData] == frame["ppa_id"].to_list()
+    assert caption.endswith(fmt.peso_exact(frame["budget_allocation"].sum()))
+
+
+def test_the_scorecard_charts_plot_every_ppa_that_has_their_values(demo_home):
+    with read_only(demo_home) as con:
+        frame = sq.ppa_scorecard(con, Filters(), limit=None)
+    costs = frame.filter(pl.col("cost_per_beneficiary").is_not_null() & pl.col("progress").is_not_null()).height
+    both = pl.col("schedule_performance_index").is_not_null() & pl.col("cost_performance_index").is_not_null()
+    indices = frame.filter(both).height
+    scatter = scorecards.scatter_figure(Filters().to_store(), demo_home)
+    quadrant = scorecards.quadrant_figure(Filters().to_store(), "ppa", demo_home)
+    assert sum(len(t.x) for t in scatter.data) == costs > 0
+    assert len(quadrant.data[0].x) == indices > 0 and len(quadrant.data[0].hovertext) == indices

@@ -49,6 +49,20 @@ def _rows(driver, section: str) -> int:
     return driver.execute_script(f"return document.querySelectorAll('#{section} tbody tr').length;")
 
 
+# the untagged PPAs' grid: a pattern-matching id, which Dash writes as its JSON (keys sorted) in the page
+UNTAGGED_GRID_ID = '{"index":"untagged","type":"align-untagged-grid"}'
+
+
+def _untagged_rows(driver) -> int | None:
+    """How many rows the untagged grid holds over all its pages (None until it is drawn)."""
+    return driver.execute_script(
+        "for (const id of [arguments[0], JSON.parse(arguments[0])]) {"
+        "  try { return dash_ag_grid.getApi(id).paginationGetRowCount(); } catch (e) {} }"
+        "return null;",
+        UNTAGGED_GRID_ID,
+    )
+
+
 def test_alignment_page(alignment_url, alignment_home, page_browser):
     driver = page_browser
     with read_only(alignment_home) as con:
@@ -67,7 +81,7 @@ def test_alignment_page(alignment_url, alignment_home, page_browser):
     # a global filter narrows every section
     choose(driver, "shell-fiscal-year", "2025")
     wait(driver).until(lambda d: text(d, "#align-scores-caption") == f"Showing {scored_2025.height} PPAs")
-    wait(driver).until(lambda d: _rows(d, "align-untagged") == untagged_2025.height)
+    wait(driver).until(lambda d: _untagged_rows(d) == untagged_2025.height)
 
     # saving with nothing filled in says what is missing, and saves nothing
     driver.find_element(By.ID, "align-review-save").click()
@@ -78,7 +92,9 @@ def test_alignment_page(alignment_url, alignment_home, page_browser):
 
     # "Review" on the first untagged PPA chooses it in the form; tag it to a goal with a note
     ppa = untagged_2025.row(0, named=True)
-    driver.find_element(By.CSS_SELECTOR, "#align-untagged tbody tr:first-child .align-pick").click()
+    first_pick = f"[id='{UNTAGGED_GRID_ID}'] .ag-center-cols-container .ag-row[row-index='0'] [col-id='pick']"
+    wait(driver).until(lambda d: text(d, first_pick) == "Review")
+    driver.find_element(By.CSS_SELECTOR, first_pick).click()
     wait(driver).until(lambda d: ppa["title"] in (text(d, "#align-review-ppa") or ""))
     goal = by_goal_2025.filter(is_untagged=False).row(0, named=True)
     choose(driver, "align-review-goal", goal["goal_title"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import uuid
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -46,6 +47,7 @@ def _wait_text(driver, css: str, expected: str) -> None:
 def test_scenario_builder_edits_validates_saves_and_exports(demo_url, demo_home, page_browser):
     from openpyxl import load_workbook
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
 
     driver = page_browser
     with read_only(demo_home) as con:
@@ -98,6 +100,48 @@ def test_scenario_builder_edits_validates_saves_and_exports(demo_url, demo_home,
     _wait_text(driver, "#scenario-status", "Recomputed.")
     _wait_text(driver, "[data-kpi='allocated'] ~ .kpi-detail", fmt.peso_exact(expected.allocated_total))
     assert driver.find_elements(By.CSS_SELECTOR, "#scenario-graph-sector .bars, #scenario-graph-sector .trace")
+
+    # a lock and an exclusion in the PPA grid: the engine gets both, the grid shows each PPA's allocation
+    by_baseline = candidates.sort(["baseline", "ppa_id"], descending=[True, False])
+    locked, excluded = by_baseline["ppa_id"][0], by_baseline["ppa_id"][1]
+    lock = (by_baseline["requested_cost"][0] / 2).quantize(Decimal("0.01"))
+    with read_only(demo_home) as con:
+        edited = q.evaluate_spec(
+            con, replace(spec, locked={locked: lock}, excluded=(excluded,)), YEAR
+        ).outcome.allocation
+    assert edited is not None and edited.amounts()[locked] == lock and edited.amounts()[excluded] == 0
+    before = expected.amounts()
+    assert fmt.peso_short(before[locked]) != fmt.peso_short(lock) and before[excluded] > 0  # a visible change
+
+    def cell(ppa_id: str, column: str) -> str:
+        return f"#scenario-ppa-grid .ag-center-cols-container .ag-row[row-id='{ppa_id}'] [col-id='{column}']"
+
+    driver.find_element(By.CSS_SELECTOR, cell(locked, "lock")).click()  # one click edits
+    editor = wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, cell(locked, "lock") + " input"))[0]
+    editor.send_keys(str(lock), Keys.ENTER)
+    wait(driver).until(settled)
+    driver.find_element(By.CSS_SELECTOR, cell(excluded, "exclude") + " input[type='checkbox']").click()
+    _wait_text(driver, "[data-kpi='allocated'] ~ .kpi-detail", fmt.peso_exact(edited.allocated_total))
+    _wait_text(driver, cell(locked, "allocated"), fmt.peso_short(lock))
+    _wait_text(driver, cell(excluded, "allocated"), fmt.peso_short(Decimal(0)))
+    # a lock that is not an amount: marked on its row, nothing recomputed
+    driver.find_element(By.CSS_SELECTOR, cell(locked, "lock")).click()
+    editor = wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, cell(locked, "lock") + " input"))[0]
+    editor.send_keys(Keys.CONTROL, "a")
+    editor.send_keys("plenty", Keys.ENTER)
+    _wait_text(driver, cell(locked, "problem"), "is not an amount")
+    wait(driver).until(lambda d: "1 PPA of the grid" in (text(d, "#scenario-status") or ""))
+    # both undone: the scenario is the one before
+    driver.find_element(By.CSS_SELECTOR, cell(locked, "lock")).click()
+    editor = wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, cell(locked, "lock") + " input"))[0]
+    editor.send_keys(Keys.CONTROL, "a")
+    editor.send_keys(Keys.DELETE, Keys.ENTER)
+    wait(driver).until(settled)
+    driver.find_element(By.CSS_SELECTOR, cell(excluded, "exclude") + " input[type='checkbox']").click()
+    _wait_text(driver, "#scenario-status", "Recomputed.")
+    _wait_text(driver, cell(locked, "allocated"), fmt.peso_short(before[locked]))
+    _wait_text(driver, cell(excluded, "allocated"), fmt.peso_short(before[excluded]))
+    _wait_text(driver, "[data-kpi='allocated'] ~ .kpi-detail", fmt.peso_exact(expected.allocated_total))
 
     # save: a name is required, then it is stored in the state database
     driver.find_element(By.ID, "scenario-save").click()

@@ -180,3 +180,65 @@ def test_equity_tile_compares_the_spread_with_the_baseline():
     assert worse.tone == "warning"
     unknown = sf.equity_tile(Inequality(0, None, None), Inequality(0, None, None))
     assert (unknown.value, unknown.tone) == ("—", None)
+
+
+# ------------------------------------------------------------------------------------------ PPA grid
+def _candidates() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "ppa_id": ["a", "b", "c"],
+            "title": ["Roads", None, "Clinics"],
+            "moa": ["MPW", "MOH", None],
+            "sector": ["infrastructure", "social", "social"],
+            "area_name": ["Cotabato", "Maguindanao", "Cotabato"],
+            "requested_cost": [Decimal("1500000.00"), Decimal("250.50"), Decimal("9.99")],
+            "baseline": [Decimal("100.00"), Decimal("300.00"), Decimal("100.00")],
+        },
+        schema_overrides={"requested_cost": pl.Decimal(18, 2), "baseline": pl.Decimal(18, 2)},
+    )
+
+
+def test_grid_edits_read_from_the_store_drop_what_the_page_never_sends():
+    assert sf.lock_edits(None) == sf.lock_edits("x") == {"locks": {}, "excluded": []}
+    assert sf.lock_edits({"locks": ["a"], "excluded": "c"}) == {"locks": {}, "excluded": []}
+    assert sf.lock_edits({"locks": {"a": 5, "b": "7", "c": "  "}, "excluded": ["d", None, "c", "d"]}) == {
+        "locks": {"b": "7"},
+        "excluded": ["c", "d"],
+    }
+
+
+def test_grid_rows_largest_baseline_first_with_edits_allocation_and_problems():
+    rows = sf.ppa_grid_rows(
+        _candidates(),
+        {"locks": {"c": "abc"}, "excluded": ["a"]},
+        {"a": Decimal("0.00"), "b": Decimal("250.50"), "c": Decimal("9.99")},
+        {"c": "Not an amount"},
+    )
+    assert [r["ppa_id"] for r in rows] == ["b", "a", "c"]  # baseline desc, then id
+    b, a, c = rows
+    assert (b["title"], b["moa"], b["where"]) == ("b", "MOH", "social · Maguindanao")  # no title: its id
+    assert (a["requested"], a["requested_exact"], a["requested__value"]) == ("₱1.50M", "₱1,500,000.00", 1500000.0)
+    assert (a["exclude"], a["lock"], c["lock"], c["exclude"]) == (True, "", "abc", False)
+    assert (b["allocated"], b["allocated__value"], a["allocated"]) == ("₱251", 250.5, "₱0")
+    assert (c["moa"], c["problem"], b["problem"]) == ("—", "Not an amount", "")
+    # inputs with problems: nothing recomputed, the Allocated column blank
+    blank = sf.ppa_grid_rows(_candidates(), None, None, None)
+    assert {r["allocated"] for r in blank} == {""} and {r["allocated__value"] for r in blank} == {None}
+
+
+def test_the_ppa_grid_edits_only_the_lock_and_exclude_columns():
+    columns = {c.get("colId", c.get("field")): c for c in page.ppa_grid().columnDefs}
+    assert {k for k, c in columns.items() if c.get("editable")} == {sf.LOCK_COLUMN, sf.EXCLUDE_COLUMN}
+    assert columns[sf.EXCLUDE_COLUMN]["cellDataType"] == "boolean"
+    assert page.ppa_grid().getRowId == "params.data.ppa_id"
+
+
+def test_grid_rows_fixed_part_is_formatted_once_per_frame_and_never_shared_between_frames():
+    frame = _candidates()
+    first = sf.ppa_grid_rows(frame, {"locks": {"a": "5"}})
+    again = sf.ppa_grid_rows(frame, None, {"a": Decimal("1.00")})
+    assert [r["requested"] for r in first] == [r["requested"] for r in again]
+    assert (first[1]["lock"], again[1]["lock"], again[1]["allocated"]) == ("5", "", "₱1")  # edits are per call
+    renamed = frame.with_columns(pl.Series("title", ["Bridges", "Seeds", "Wells"]))
+    assert [r["title"] for r in sf.ppa_grid_rows(renamed)] == ["Seeds", "Bridges", "Wells"]
+    assert [r["title"] for r in sf.ppa_grid_rows(frame)] == ["b", "Roads", "Clinics"]

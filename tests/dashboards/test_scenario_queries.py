@@ -158,3 +158,34 @@ def test_saved_comparison_binds_the_year(con):
         "(2, 2025, 'total', 'total')) as t(scenario_id, fiscal_year, dimension, key)"
     )
     assert q.saved_comparison(con, 2026)["scenario_id"].to_list() == [1]
+
+
+def test_year_inputs_are_kept_per_published_file_and_year(con, tmp_path):
+    """Every edit on the page recomputes on the same year of the same published file: its inputs are read once.
+    A build open for writing (the refresh) is never cached; another file is another key."""
+    path = tmp_path / "build.duckdb"
+    con.execute(f"attach '{path}' as build; copy from database memory to build; detach build")
+    assert q.year_inputs(con, 2026) is not q.year_inputs(con, 2026)  # in memory, writable: read each time
+    writable = duckdb.connect(str(path))
+    try:
+        assert q.year_inputs(writable, 2026) is not q.year_inputs(writable, 2026)
+    finally:
+        writable.close()
+    reader = duckdb.connect(str(path), read_only=True)
+    try:
+        first = q.year_inputs(reader, 2026)
+        assert q.year_inputs(reader, 2026) is first
+        assert q.year_inputs(reader.cursor(), 2026) is first  # another cursor on the same file
+        assert q.year_inputs(reader, 2025) is not first
+        assert first.candidates.equals(q.candidates(con, 2026))
+        assert first.ceilings == q.ceilings(con, 2026) and first.need_links.equals(q.need_links(con, 2026))
+        spec = ScenarioSpec(envelope=Decimal("500"), strategies=(StrategyWeight("needs", 1),))
+        assert q.evaluate_spec(reader, spec, 2026).outcome.allocation.amounts() == (
+            q.evaluate_spec(con, spec, 2026).outcome.allocation.amounts()
+        )
+    finally:
+        reader.close()
+    other = tmp_path / "next.duckdb"
+    con.execute(f"attach '{other}' as nxt; copy from database memory to nxt; detach nxt")
+    with duckdb.connect(str(other), read_only=True) as again:
+        assert q.year_inputs(again, 2026) is not first

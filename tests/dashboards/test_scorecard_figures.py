@@ -158,7 +158,9 @@ def test_the_scatter_colours_by_sector_sizes_by_budget_and_hovers_exact_pesos():
     economic, social = fig.data
     assert economic.marker.color == sf.SECTOR_COLOURS["economic"] != social.marker.color
     assert social.marker.size[0] == pytest.approx(40) and economic.marker.size[0] == pytest.approx(24)
-    assert economic.customdata[0][2] == "₱1,234.56" and economic.customdata[0][3] == "₱1,000,000.00"
+    assert "Cost per beneficiary: ₱1,234.56<br>Approved budget: ₱1,000,000.00" in economic.hovertext[0]
+    assert economic.hovertemplate == "%{hovertext}<br>Progress: %{y}%<extra></extra>"
+    assert economic.type == social.type == "scatter"  # few dots: SVG
     assert fig.layout.xaxis.type == "linear"
     assert "; 1 without a cost per beneficiary" in fig.layout.title.text
     assert "progress" in fig.layout.yaxis.title.text.lower()
@@ -186,7 +188,8 @@ def test_the_quadrant_chart_colours_dots_and_labels_the_quadrants():
     )
     fig = sf.quadrant_chart(frame, "ppa")
     (dots,) = fig.data
-    assert list(dots.marker.color) == [theme.GOOD, theme.WARNING, theme.BAD]
+    assert sf.signal_colours(dots.marker) == [theme.GOOD, theme.WARNING, theme.BAD]
+    assert "SPI 1.10 · CPI 1.20 (on track)" in dots.hovertext[0]
     labels = {a.text for a in fig.layout.annotations}
     assert {"Behind schedule · over cost", "Ahead of schedule · under cost"} <= labels
     assert "1 PPA without both indices not shown" in fig.layout.title.text
@@ -207,6 +210,48 @@ def test_the_quadrant_chart_by_moa_and_its_empty_state():
         }
     )
     fig = sf.quadrant_chart(frame, "moa")
-    assert fig.data[0].customdata[0][0] == "MOH 2025"
+    assert fig.data[0].hovertext[0].startswith("<b>MOH 2025</b><br>SPI 0.50 · CPI 1.25 (off track)")
+    assert "PV ₱10.00<br>EV ₱5.00<br>AC ₱4.00" in fig.data[0].hovertext[0]
     empty = sf.quadrant_chart(frame.with_columns(pl.lit(None).alias("cost_performance_index")), "moa")
     assert "No MOA in the selection has both an SPI and a CPI" in empty.layout.annotations[0].text
+
+
+def test_the_stepped_scale_draws_each_signal_in_its_own_colour():
+    """The quadrant's dots carry a number per signal; the scale maps each number to exactly its signal's colour:
+    plotly reads value v at (v - cmin) / (cmax - cmin), which falls inside band v of the scale."""
+    scale, low, high = sf._SIGNAL_SCALE, -0.5, len(sf._SIGNAL_ORDER) - 0.5
+    for code, signal in enumerate(sf._SIGNAL_ORDER):
+        at = (code - low) / (high - low)
+        bands = [colour for (start, colour), (end, _) in zip(scale[::2], scale[1::2], strict=True) if start < at < end]
+        assert bands == [sf.SIGNAL_COLOURS[signal]]
+
+
+def test_many_dots_draw_with_webgl_and_the_same_hover():
+    n = sf.WEBGL_FROM
+    frame = _ppas(
+        [
+            {"ppa_id": f"p{i}", "cost_per_beneficiary": D(f"{100 + i}.50"), "schedule_performance_index": D("0.95"),
+             "cost_performance_index": D("1.1")}
+            for i in range(n)
+        ]
+    )  # fmt: skip
+    scatter = sf.cost_results_scatter(frame)
+    quadrant = sf.quadrant_chart(frame, "ppa")
+    assert {t.type for t in scatter.data} == {"scattergl"} and quadrant.data[0].type == "scattergl"
+    assert sum(len(t.x) for t in scatter.data) == n == len(quadrant.data[0].x)
+    assert "Cost per beneficiary: ₱100.50" in scatter.data[0].hovertext[0]
+    assert sf.signal_colours(quadrant.data[0].marker) == [theme.WARNING] * n
+
+
+@pytest.mark.parametrize("scale", [2, 4, 6])
+def test_index_texts_and_signals_of_a_column_are_those_of_each_value(scale):
+    values = ["0.8999", "0.9", "0.9999", "1", "0.005", "0.0049", "-0.005", "-0.004", "12.345", "-1.235", "0"]
+    series = pl.Series([D(v).quantize(D(1).scaleb(-scale)) for v in values] + [None], dtype=pl.Decimal(18, scale))
+    texts, signals = sf.index_texts_and_signals(series)
+    assert texts == [sf.index_text(v) for v in series.to_list()]
+    assert signals == [sf.index_signal(v) for v in series.to_list()]
+    floats = pl.Series([0.895, 1.0, None])
+    assert sf.index_texts_and_signals(floats) == (
+        [sf.index_text(v) for v in floats.to_list()],
+        [sf.index_signal(v) for v in floats.to_list()],
+    )

@@ -183,3 +183,10 @@ def test_the_moa_view_latest_year_first_largest_budget_first(con):
 )
 def test_the_moa_view_applies_fiscal_year_and_moa_only(con, filters, expected):
     assert sq.moa_scorecard(con, filters).select("moa_id", "fiscal_year").rows() == expected
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(fiscal_years=(2025,)), Filters(moas=("MOH",))])
+def test_the_chart_points_are_the_scorecard_rows_with_the_chart_columns(con, filters):
+    points = sq.ppa_chart_points(con, filters)
+    assert points.columns == list(sq.CHART_COLUMNS)
+    assert points.equals(sq.ppa_scorecard(con, filters, limit=None).select(sq.CHART_COLUMNS))

@@ -115,6 +115,33 @@ def test_each_bad_input_names_its_field(options, field, words):
     assert any(p.field == field and words in p.message for p in found), found
 
 
+@pytest.mark.parametrize("k", [0, 3, 9])
+def test_a_bad_requested_cost_in_row_k_names_that_ppa_and_field(k):
+    """The requested costs convert as a column (Decimal, two places); a missing or negative one is still reported
+    on its own PPA, with the one-by-one check's words, in row order."""
+    rows = [{"ppa_id": f"p{i}", "requested_cost": "100"} for i in range(10)]
+    frame = candidates(rows)
+    costs = frame["requested_cost"].to_list()
+    costs[k] = D("-12.50")
+    costs[(k + 5) % 10] = None
+    frame = frame.with_columns(pl.Series("requested_cost", costs, dtype=pl.Decimal(18, 2)))
+    found = [p for p in problems_of(frame) if p.field == "requested_cost"]
+    expected = {
+        f"p{k}": "must not be negative (got -12.50)",
+        f"p{(k + 5) % 10}": "is missing",
+    }
+    assert [(p.ppa_id, p.message) for p in found] == sorted(expected.items(), key=lambda kv: int(kv[0][1:]))
+
+
+def test_requested_costs_as_a_column_match_them_one_by_one():
+    """The same frame with its costs as Decimals and as text: the same allocation to the centavo."""
+    rows = [{"ppa_id": f"p{i}", "requested_cost": f"{100 + 37 * i}.{i:02d}", "unmet_need_score": i} for i in range(8)]
+    decimal = candidates(rows)
+    text = decimal.with_columns(pl.col("requested_cost").cast(pl.String))
+    spec = ScenarioSpec(envelope=D("500.00"), strategies=(StrategyWeight("needs", 1),))
+    assert allocate(decimal, spec).amounts() == allocate(text, spec).amounts()
+
+
 def test_bad_candidate_rows():
     frame = pl.DataFrame(
         {

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,6 +12,7 @@ from models.money import (
     apportion,
     distribute_equal,
     distribute_weighted,
+    exact_centavos,
     from_centavos,
     to_centavos,
     validate_manual,
@@ -86,3 +88,40 @@ def test_apportion_with_caps_never_exceeds_a_cap(data):
     result = apportion(total, shares, [str(i) for i in range(len(caps))], caps=caps)
     assert sum(result) == total
     assert all(0 <= r <= c for r, c in zip(result, caps, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("values", "dtype"),
+    [
+        ([Decimal("1.50"), None, Decimal("-3.25"), Decimal("123456789012.34"), Decimal("0.00")], pl.Decimal(18, 2)),
+        ([Decimal("1.5"), Decimal("-0.1"), None], pl.Decimal(10, 1)),
+        ([Decimal("7"), Decimal("-2")], pl.Decimal(12, 0)),
+        ([5, -3, None, 0], pl.Int64),
+        ([5, 200], pl.UInt8),
+    ],
+)
+def test_exact_centavos_agrees_with_to_centavos_item_by_item(values, dtype):
+    series = pl.Series(values, dtype=dtype)
+    converted = exact_centavos(series)
+    assert converted is not None and converted.dtype == pl.Int64
+    assert converted.to_list() == [None if v is None else to_centavos(v) for v in series.to_list()]
+
+
+@given(st.lists(st.integers(min_value=-(10**15), max_value=10**15), max_size=30))
+@settings(max_examples=50, deadline=None)
+def test_exact_centavos_of_any_two_place_decimals(centavos):
+    series = pl.Series([Decimal(c) / 100 for c in centavos], dtype=pl.Decimal(18, 2))
+    assert exact_centavos(series).to_list() == centavos
+
+
+@pytest.mark.parametrize(
+    "series",
+    [
+        pl.Series([1.005, 2.5]),  # floats: each read through its repr, one by one
+        pl.Series(["10", "abc"]),  # text
+        pl.Series([Decimal("1.005")], dtype=pl.Decimal(10, 3)),  # a third place to round half-up
+        pl.Series([2**62], dtype=pl.Int64),  # more centavos than 64 bits hold
+    ],
+)
+def test_exact_centavos_leaves_what_needs_rounding_or_parsing_to_to_centavos(series):
+    assert exact_centavos(series) is None
