@@ -14,12 +14,13 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import duckdb
+import numpy as np
 import polars as pl
 import sqlalchemy as sa
 
 from ingest.obcms_schema import SourceTable
-from ingest.parse import ColumnSpec, parse_frame
-from ingest.raw import LOCATION_COLUMNS, MergeStats, RawTable, duckdb_type_of
+from ingest.parse import ColumnSpec, describe, parse_expr
+from ingest.raw import LOCATION_COLUMNS, MergeStats, RawTable, duckdb_type_of, hashed_rows_sql
 from ingest.sources import SourceError, TableOutcome
 from ingest.state import Reject, TableLoad
 from ingest.warehouse import polars_type
@@ -46,6 +47,104 @@ def raw_table(src: SourceTable) -> RawTable:
 
 def specs(src: SourceTable) -> list[ColumnSpec]:
     return [ColumnSpec(str(c.name), polars_type(c), isinstance(c.type, sa.Uuid)) for c in src.columns]
+
+
+# --------------------------------------------------------------------------------------------- parsing
+# ``ingest.parse`` states the rules; ``parse_text`` gives exactly its result, faster. Most values arrive in the one
+# canonical form each type has in OBCMS (``2024-01-06 08:15:49.485663``, a 32-digit hex UUID, ``398057.21``): for
+# each column a guard recognises that form and a cheap expression parses it, and only the values the guard does not
+# recognise go through the full rule. A guard accepts only text for which both give the same value (the tests
+# compare them on generated and hostile text).
+_DATETIME_FORM = r"^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(\+00)?$"
+_DATE_FORM = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_UUID_FORM = r"^[0-9a-f]{32}$"
+_FLOAT_FORM = r"^-?[0-9]+(\.[0-9]+)?$"
+_EXACT_FLOAT_DIGITS = 15  # whole numbers of up to 15 digits are exact as float64, which ``ingest.parse`` goes through
+
+
+def _fast_parse(spec: ColumnSpec) -> tuple[pl.Expr, pl.Expr] | None:
+    """(guard, parse) for the canonical form of ``spec``'s values, or None when the full rule is cheap anyway."""
+    c = pl.col(spec.name)
+    dtype = spec.dtype
+    if spec.is_uuid:
+        parts = [c.str.slice(0, 8), c.str.slice(8, 4), c.str.slice(12, 4), c.str.slice(16, 4), c.str.slice(20, 12)]
+        return c.str.contains(_UUID_FORM), pl.concat_str(parts, separator="-")
+    if isinstance(dtype, pl.Datetime):
+        return c.str.contains(_DATETIME_FORM), c.str.strip_suffix("+00").str.to_datetime(
+            "%Y-%m-%d %H:%M:%S%.f", strict=False, time_unit="us"
+        )
+    if dtype == pl.Date:
+        return c.str.contains(_DATE_FORM), c.str.to_date("%Y-%m-%d", strict=False)
+    if isinstance(dtype, pl.Decimal):
+        precision, scale = dtype.precision or 38, dtype.scale
+        whole = precision - scale
+        if whole < 1:
+            return None
+        form = rf"^-?[0-9]{{1,{whole}}}" + (rf"(\.[0-9]{{1,{scale}}})?$" if scale else "$")
+        return c.str.contains(form), c.cast(pl.Decimal(38, scale), strict=False)
+    if dtype in (pl.Int32, pl.Int64):
+        return c.str.contains(rf"^-?[0-9]{{1,{_EXACT_FLOAT_DIGITS}}}$"), c.cast(pl.Int64, strict=False)
+    if dtype == pl.Float64:
+        return c.str.contains(_FLOAT_FORM), c.cast(pl.Float64, strict=False)
+    return None
+
+
+def parse_text(text: pl.DataFrame, column_specs: list[ColumnSpec]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``ingest.parse.parse_frame``'s result (typed frame, parse failures), with the canonical forms parsed fast."""
+    fast = {s.name: _fast_parse(s) for s in column_specs}
+    exprs, guards = [], []
+    for spec in column_specs:
+        pair = fast[spec.name]
+        if pair is None:
+            exprs.append(parse_expr(spec))
+        else:
+            exprs.append(pair[1].cast(spec.dtype, strict=False).alias(spec.name))
+            guards.append((~pair[0] & pl.col(spec.name).is_not_null()).alias(spec.name))
+    typed = text.select(exprs)
+    if guards:
+        slow = text.select(guards)
+        columns = []
+        for spec in column_specs:
+            if fast[spec.name] is None or not slow.get_column(spec.name).any():
+                continue
+            idx = slow.get_column(spec.name).arg_true()
+            full = text.select(pl.col(spec.name).gather(idx)).select(parse_expr(spec)).to_series()
+            column = typed.get_column(spec.name).clone()
+            column.scatter(idx, full)
+            columns.append(column)
+        if columns:
+            typed = typed.with_columns(columns)
+    return typed, _parse_failures(text, typed, column_specs)
+
+
+def _parse_failures(text: pl.DataFrame, typed: pl.DataFrame, column_specs: list[ColumnSpec]) -> pl.DataFrame:
+    """The failures ``ingest.parse.parse_frame`` reports: a value present in ``text`` whose parse is null."""
+    failures = []
+    for spec in column_specs:
+        if spec.dtype == pl.String and not spec.is_uuid:
+            continue
+        original, parsed = text.get_column(spec.name), typed.get_column(spec.name)
+        if parsed.null_count() == original.null_count():
+            continue  # every parse of a null is null: no value that was there was lost
+        present = original.is_not_null() & (original.str.strip_chars() != "")
+        bad = present & parsed.is_null()
+        if bad.any():
+            idx = bad.arg_true()
+            n = len(idx)
+            failures.append(
+                pl.DataFrame(
+                    [
+                        pl.Series("row", idx, dtype=pl.Int64),
+                        pl.Series("column", [spec.name] * n, dtype=pl.String),
+                        original.gather(idx).alias("value"),
+                        pl.Series(
+                            "reason", [f"{spec.name} must be {describe(spec.dtype, spec.is_uuid)}"] * n, dtype=pl.String
+                        ),
+                    ]
+                )
+            )
+    empty = pl.DataFrame(schema={"row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String})
+    return pl.concat(failures) if failures else empty
 
 
 def _key_of(frame: pl.DataFrame, src: SourceTable) -> pl.Series:
@@ -94,31 +193,52 @@ class Stage:
     rejected_rows: int = 0
     rejects: list[Reject] = field(default_factory=list)
     read_totals: dict[str, Decimal] = field(default_factory=dict)
+    # hashed: each staged row carries its ``_row_hash``, computed batch by batch, and the stage is merged as it is
+    # (``merge(..., hashed=True)``)
+    hashed: bool = False
+    batch_rows: int = 200_000  # the batches of a read in key order (for the order of rejects, see ``add``)
 
     def __post_init__(self) -> None:
+        self._reordered = False
+        self._orders: list[np.ndarray] = []
+        self._reject_order: list[tuple] = []
         self.table = raw_table(self.src)
         self.name = f'"_stage_{self.src.name}"'
         cols = [f'"{c}" {duckdb_type_of(t)}' for c, t in self.table.columns.items()]
         cols += ['"_file" VARCHAR', '"_line" BIGINT']
+        if self.hashed:
+            cols += ['"_ord" BIGINT', '"_row_hash" VARCHAR']
         self.con.execute(f"CREATE OR REPLACE TEMP TABLE {self.name} ({', '.join(cols)})")
 
-    def add(self, text: pl.DataFrame, locate: Locate | None = None) -> None:
-        """Check one batch of text rows (columns named as the table's) and stage the good ones."""
+    def add(self, text: pl.DataFrame, locate: Locate | None = None, order: pl.Series | None = None) -> None:
+        """Check one batch of text rows (columns named as the table's) and stage the good ones.
+
+        Rows are numbered in the order batches are added, unless ``order`` gives each row's 0-based position in
+        the table's key order (a source read in another order): once every batch is in, rejects are then numbered
+        by their row's rank, in key order, among the rows read, and put in the order that reading those rows in key
+        order, in batches of ``batch_rows``, would have given (``reject_duplicate_keys`` does it)."""
         offset = self.rows_read
         self.rows_read += text.height
-        typed, parse_failures = parse_frame(text, specs(self.src))
+        typed, parse_failures = parse_text(text, specs(self.src))
         keys = _key_of(typed, self.src).fill_null(_key_of(text, self.src))
+        positions_in_key_order = None
+        if order is not None:
+            self._reordered = True
+            self._orders.append(order.to_numpy())
+            positions_in_key_order = order.to_list()
+        column_index = {spec.name: i for i, spec in enumerate(specs(self.src))}
 
-        def reject(pos: int, column: str | None, check: str, value: str | None, reason: str) -> None:
+        def reject(pos: int, column: str | None, check: str, value: str | None, reason: str, phase: int) -> None:
             file, line = locate(pos) if locate else (None, None)
             location = f"{file}:{line}" if file else None
-            self.rejects.append(
-                Reject(self.src.name, offset + pos + 1, keys[pos], column, check, value, reason, location)
-            )
+            number = offset + pos + 1 if positions_in_key_order is None else None  # numbered once all are read
+            self.rejects.append(Reject(self.src.name, number, keys[pos], column, check, value, reason, location))
+            where = positions_in_key_order[pos] if positions_in_key_order is not None else offset + pos
+            self._reject_order.append((where, phase, column_index.get(column or "", -1), column))
 
         bad = set(parse_failures.get_column("row").to_list())
         for f in parse_failures.iter_rows(named=True):
-            reject(f["row"], f["column"], "parse", f["value"], f["reason"])
+            reject(f["row"], f["column"], "parse", f["value"], f["reason"], 0)
         for measure in CONTROL_MEASURES.get(self.src.name, ()):
             total = typed.get_column(measure).sum()
             self.read_totals[measure] = self.read_totals.get(measure, Decimal(0)) + Decimal(str(total or 0))
@@ -127,8 +247,13 @@ class Stage:
         for f in _validate(candidates.drop("_pos"), self.src):
             pos = positions[f.row]
             bad.add(pos)
-            reject(pos, f.column, f.check, f.value, f.reason)
+            reject(pos, f.column, f.check, f.value, f.reason, 1)
         self.rejected_rows += len(bad)
+        if self.hashed:  # each row's position in key order: the stage is merged in that order
+            ords = (
+                order.cast(pl.Int64) if order is not None else pl.int_range(offset, offset + typed.height, eager=True)
+            )
+            typed = typed.with_columns(ords.alias("_ord"))
         good = typed.with_row_index("_pos").filter(~pl.col("_pos").is_in(sorted(bad)))
         if locate:
             where = [locate(p) for p in good.get_column("_pos").to_list()]
@@ -138,14 +263,36 @@ class Stage:
             )
         else:
             good = good.with_columns(pl.lit(None, pl.String).alias("_file"), pl.lit(None, pl.Int64).alias("_line"))
-        good = good.select([*self.table.columns, *LOCATION_COLUMNS])
+        good = good.select([*self.table.columns, *LOCATION_COLUMNS, *(["_ord"] if self.hashed else [])])
         if good.height:
             self.con.register("_stage_batch", good.to_arrow())
-            self.con.execute(f"INSERT INTO {self.name} SELECT * FROM _stage_batch")
-            self.con.unregister("_stage_batch")
+            try:
+                rows = hashed_rows_sql(self.table, "_stage_batch") if self.hashed else "SELECT * FROM _stage_batch"
+                self.con.execute(f"INSERT INTO {self.name} {rows}")
+            finally:
+                self.con.unregister("_stage_batch")
+
+    def _number_in_key_order(self) -> None:
+        """Number and order the rejects of batches read out of key order as a read in key order would (``add``)."""
+        read = np.sort(np.concatenate(self._orders))
+        ranked = []
+        for seq, ((where, phase, column_at, column), r) in enumerate(
+            zip(self._reject_order, self.rejects, strict=True)
+        ):
+            rank = int(np.searchsorted(read, where))
+            r.row_number = rank + 1
+            # the batch, then parse failures column by column and row by row, then contract failures row by row
+            # (by column, row rules last)
+            within = (column_at, rank, False, "") if phase == 0 else (rank, column is None, column or "")
+            ranked.append(((rank // self.batch_rows, phase, *within, seq), r))
+        self.rejects = [r for _, r in sorted(ranked, key=lambda item: item[0])]
+        self._reordered = False
 
     def reject_duplicate_keys(self) -> int:
-        """Remove every copy of a key staged more than once; returns how many rows that was."""
+        """Remove every copy of a key staged more than once; returns how many rows that was. Call it once every
+        batch is in."""
+        if self._reordered:
+            self._number_in_key_order()
         key_cols = ", ".join(f'"{k}"' for k in self.src.key)
         key_text = " || '|' || ".join(f'CAST("{k}" AS VARCHAR)' for k in self.src.key)
         duplicated = f"({key_cols}) IN (SELECT {key_cols} FROM {self.name} GROUP BY ALL HAVING count(*) > 1)"

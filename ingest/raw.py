@@ -22,6 +22,7 @@ Every raw table carries, beside its content columns, the load metadata:
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import duckdb
@@ -142,6 +143,17 @@ def _scope_sql(scope: MergeScope, alias: str) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
+def hashed_rows_sql(table: RawTable, source: str) -> str:
+    """A SELECT of ``source``'s content columns (cast to ``table``'s types), ``_file``, ``_line``, ``_ord`` (the
+    order rows are written in) and the ``_row_hash`` ``merge`` gives those values: what a stage built with hashes
+    (``merge(hashed=True)``) holds."""
+    casts = ", ".join(f'CAST(s."{c}" AS {duckdb_type_of(t)}) AS "{c}"' for c, t in table.columns.items())
+    return (
+        f"SELECT i.*, {_hash_sql(table, 'i')} AS _row_hash "
+        f"FROM (SELECT {casts}, s._file, s._line, CAST(s._ord AS BIGINT) AS _ord FROM {source} AS s) AS i"
+    )
+
+
 def merge(
     con: duckdb.DuckDBPyConnection,
     table: RawTable,
@@ -150,10 +162,13 @@ def merge(
     run_id: str,
     scope: MergeScope,
     snapshot: bool,
+    hashed: bool = False,
 ) -> MergeStats:
     """Apply ``frame`` (content columns, plus optional ``_file``/``_line``) to ``table``; see the module doc.
 
-    ``frame`` is a polars frame or the name of a staged DuckDB table with the same columns.
+    ``frame`` is a polars frame or the name of a staged DuckDB table with the same columns. With ``hashed``, the
+    staged table also has each row's ``_ord`` and ``_row_hash`` (built with ``hashed_rows_sql``) and is used as it
+    is; new rows are written in ``_ord`` order.
 
     ``frame`` must not repeat a key (callers reject duplicates first). All SQL identifiers come from the
     ``RawTable`` definitions in code, never from input; values are bound or registered as frames.
@@ -162,79 +177,107 @@ def merge(
     content = list(table.columns)
     stats = MergeStats()
     now = utcnow()
-    scope_sql, scope_params = _scope_sql(scope, "t")
-    if isinstance(frame, str):  # a staged DuckDB table with the content and location columns
-        staged = frame
-        height = _count(con, f"SELECT count(*) FROM {staged}", [])
+    if hashed:
+        if not isinstance(frame, str):
+            raise TypeError("merge(hashed=True) takes the name of a staged table")
+        incoming = frame
+        height = _count(con, f"SELECT count(*) FROM {incoming}", [])
     else:
-        for col in LOCATION_COLUMNS:
-            if col not in frame.columns:
-                dtype = pl.String if col == "_file" else pl.Int64
-                frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(col))
-        frame = frame.select([*content, *LOCATION_COLUMNS]).cast(
-            {**table.columns, "_file": pl.String, "_line": pl.Int64}
-        )
-        height = frame.height
-        con.register("_incoming_frame", frame.to_arrow())
-        staged = "_incoming_frame"
+        incoming = "_incoming"
+        if isinstance(frame, str):  # a staged DuckDB table with the content and location columns
+            staged = frame
+            height = _count(con, f"SELECT count(*) FROM {staged}", [])
+        else:
+            for col in LOCATION_COLUMNS:
+                if col not in frame.columns:
+                    dtype = pl.String if col == "_file" else pl.Int64
+                    frame = frame.with_columns(pl.lit(None, dtype=dtype).alias(col))
+            frame = frame.select([*content, *LOCATION_COLUMNS]).cast(
+                {**table.columns, "_file": pl.String, "_line": pl.Int64}
+            )
+            height = frame.height
+            con.register("_incoming_frame", frame.to_arrow())
+            staged = "_incoming_frame"
+        try:
+            cols = ", ".join(f'i."{c}"' for c in [*content, *LOCATION_COLUMNS])
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE _incoming AS SELECT {cols}, {_hash_sql(table, 'i')} AS _row_hash "
+                f"FROM {staged} AS i"
+            )
+        finally:
+            if staged == "_incoming_frame":
+                con.unregister("_incoming_frame")
     try:
-        cols = ", ".join(f'i."{c}"' for c in [*content, *LOCATION_COLUMNS])
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _incoming AS SELECT {cols}, {_hash_sql(table, 'i')} AS _row_hash "
-            f"FROM {staged} AS i"
-        )
+        order = " ORDER BY i._ord" if hashed else ""
+        _apply(con, table, incoming, height, stats, run_id=run_id, scope=scope, snapshot=snapshot, now=now, order=order)
     finally:
-        if staged == "_incoming_frame":
-            con.unregister("_incoming_frame")
+        if incoming == "_incoming":
+            con.execute("DROP TABLE IF EXISTS _incoming")
+    return stats
+
+
+def _apply(
+    con: duckdb.DuckDBPyConnection,
+    table: RawTable,
+    incoming: str,
+    height: int,
+    stats: MergeStats,
+    *,
+    run_id: str,
+    scope: MergeScope,
+    snapshot: bool,
+    now: dt.datetime,
+    order: str = "",
+) -> None:
+    """The merge proper, from ``incoming`` (content, location and ``_row_hash`` columns)."""
+    content = list(table.columns)
+    scope_sql, scope_params = _scope_sql(scope, "t")
     any_in_scope = f"SELECT count(*) FROM (SELECT 1 FROM {table.qualified} t WHERE {scope_sql} LIMIT 1)"
     if not _count(con, any_in_scope, scope_params):
         # nothing of this scope yet (a first or full load): every row is new, no comparison needed
         cols = ", ".join(f'"{c}"' for c in [*content, *LOCATION_COLUMNS, "_row_hash"])
         con.execute(
             f"INSERT INTO {table.qualified} ({cols}, _run_id, _source, _loaded_at, _deleted_at) "
-            f"SELECT {cols}, ?, ?, ?, NULL FROM _incoming i",
+            f"SELECT {cols}, ?, ?, ?, NULL FROM {incoming} i{order}",
             [run_id, scope.source, now],
         )
-        con.execute("DROP TABLE _incoming")
         stats.inserted = height
-        return stats
+        return
     match = _key_match(table, "t", "i")
     live = f"{scope_sql} AND t._deleted_at IS NULL"
     existing = f"SELECT 1 FROM {table.qualified} t WHERE {match}"
-    incoming = "SELECT count(*) FROM _incoming i WHERE "
+    counted = f"SELECT count(*) FROM {incoming} i WHERE "
     same, changed = "t._row_hash = i._row_hash", "t._row_hash <> i._row_hash"
-    stats.unchanged = _count(con, f"{incoming} EXISTS ({existing} AND {live} AND {same})", scope_params)
-    stats.updated = _count(con, f"{incoming} EXISTS ({existing} AND {live} AND {changed})", scope_params)
+    stats.unchanged = _count(con, f"{counted} EXISTS ({existing} AND {live} AND {same})", scope_params)
+    stats.updated = _count(con, f"{counted} EXISTS ({existing} AND {live} AND {changed})", scope_params)
     stats.restored = _count(
         con,
-        f"{incoming} EXISTS ({existing} AND {scope_sql} AND t._deleted_at IS NOT NULL) "
+        f"{counted} EXISTS ({existing} AND {scope_sql} AND t._deleted_at IS NOT NULL) "
         f"AND NOT EXISTS ({existing} AND {live})",
         scope_params * 2,
     )
     stats.inserted = height - stats.unchanged - stats.updated - stats.restored
     if snapshot:
-        gone = f"{live} AND NOT EXISTS (SELECT 1 FROM _incoming i WHERE {match})"
+        gone = f"{live} AND NOT EXISTS (SELECT 1 FROM {incoming} i WHERE {match})"
         stats.deleted = _count(con, f"SELECT count(*) FROM {table.qualified} t WHERE {gone}", scope_params)
         con.execute(
             f"UPDATE {table.qualified} t SET _deleted_at = ?, _run_id = ? "
-            f"WHERE {live} AND NOT EXISTS (SELECT 1 FROM _incoming i WHERE {match})",
+            f"WHERE {live} AND NOT EXISTS (SELECT 1 FROM {incoming} i WHERE {match})",
             [now, run_id, *scope_params],
         )
     # replace changed and restored rows; insert new ones; identical rows stay as they were
     con.execute(
         f"DELETE FROM {table.qualified} t WHERE {scope_sql} AND EXISTS "
-        f"(SELECT 1 FROM _incoming i WHERE {match} AND (t._row_hash <> i._row_hash OR t._deleted_at IS NOT NULL))",
+        f"(SELECT 1 FROM {incoming} i WHERE {match} AND (t._row_hash <> i._row_hash OR t._deleted_at IS NOT NULL))",
         scope_params,
     )
     cols = ", ".join(f'"{c}"' for c in [*content, *LOCATION_COLUMNS, "_row_hash"])
     con.execute(
         f"INSERT INTO {table.qualified} ({cols}, _run_id, _source, _loaded_at, _deleted_at) "
-        f"SELECT {cols}, ?, ?, ?, NULL FROM _incoming i "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {table.qualified} t WHERE {match} AND {scope_sql})",
+        f"SELECT {cols}, ?, ?, ?, NULL FROM {incoming} i "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {table.qualified} t WHERE {match} AND {scope_sql}){order}",
         [run_id, scope.source, now, *scope_params],
     )
-    con.execute("DROP TABLE _incoming")
-    return stats
 
 
 def mark_deleted(
