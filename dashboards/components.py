@@ -205,18 +205,23 @@ def grid(
         columnDefs=definitions,
         defaultColDef={"sortable": True, "resizable": True, "minWidth": 90},
         columnSize="autoSize",
-        dashGridOptions={
-            "pagination": True,
-            "paginationPageSize": page_size,
-            "paginationPageSizeSelector": [page_size, 50, 100],
-            "domLayout": "autoHeight",
-            "tooltipShowDelay": 300,
-            "enableCellTextSelection": True,
-            "ensureDomOrder": True,
-            "suppressColumnVirtualisation": True,
-        },
+        dashGridOptions=grid_options(page_size, enableCellTextSelection=True, ensureDomOrder=True),
         className="data-grid",
     )
+
+
+def grid_options(page_size: int, **extra: Any) -> dict[str, Any]:
+    """The AG Grid options every grid of the dashboards shares: paged (``page_size`` rows, 50 or 100 on request),
+    as tall as its rows, tooltips after 0.3 s, every column rendered; ``extra`` adds or overrides options."""
+    return {
+        "pagination": True,
+        "paginationPageSize": page_size,
+        "paginationPageSizeSelector": [page_size, 50, 100],
+        "domLayout": "autoHeight",
+        "tooltipShowDelay": 300,
+        "suppressColumnVirtualisation": True,
+        **extra,
+    }
 
 
 # ------------------------------------------------------------------------------------ page building blocks

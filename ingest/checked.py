@@ -19,7 +19,7 @@ import polars as pl
 import sqlalchemy as sa
 
 from ingest.obcms_schema import SourceTable
-from ingest.parse import ColumnSpec, describe, parse_expr
+from ingest.parse import ColumnSpec, parse_expr, parse_failures
 from ingest.raw import LOCATION_COLUMNS, MergeStats, RawTable, duckdb_type_of, hashed_rows_sql
 from ingest.sources import SourceError, TableOutcome
 from ingest.state import Reject, TableLoad
@@ -114,37 +114,7 @@ def parse_text(text: pl.DataFrame, column_specs: list[ColumnSpec]) -> tuple[pl.D
             columns.append(column)
         if columns:
             typed = typed.with_columns(columns)
-    return typed, _parse_failures(text, typed, column_specs)
-
-
-def _parse_failures(text: pl.DataFrame, typed: pl.DataFrame, column_specs: list[ColumnSpec]) -> pl.DataFrame:
-    """The failures ``ingest.parse.parse_frame`` reports: a value present in ``text`` whose parse is null."""
-    failures = []
-    for spec in column_specs:
-        if spec.dtype == pl.String and not spec.is_uuid:
-            continue
-        original, parsed = text.get_column(spec.name), typed.get_column(spec.name)
-        if parsed.null_count() == original.null_count():
-            continue  # every parse of a null is null: no value that was there was lost
-        present = original.is_not_null() & (original.str.strip_chars() != "")
-        bad = present & parsed.is_null()
-        if bad.any():
-            idx = bad.arg_true()
-            n = len(idx)
-            failures.append(
-                pl.DataFrame(
-                    [
-                        pl.Series("row", idx, dtype=pl.Int64),
-                        pl.Series("column", [spec.name] * n, dtype=pl.String),
-                        original.gather(idx).alias("value"),
-                        pl.Series(
-                            "reason", [f"{spec.name} must be {describe(spec.dtype, spec.is_uuid)}"] * n, dtype=pl.String
-                        ),
-                    ]
-                )
-            )
-    empty = pl.DataFrame(schema={"row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String})
-    return pl.concat(failures) if failures else empty
+    return typed, parse_failures(text, typed, column_specs)
 
 
 def _key_of(frame: pl.DataFrame, src: SourceTable) -> pl.Series:

@@ -144,13 +144,21 @@ def parse_frame(text: pl.DataFrame, specs: list[ColumnSpec]) -> tuple[pl.DataFra
     typed frame; the caller decides what happens to its row.
     """
     typed = text.select([parse_expr(s) for s in specs])
+    return typed, parse_failures(text, typed, specs)
+
+
+def parse_failures(text: pl.DataFrame, typed: pl.DataFrame, column_specs: list[ColumnSpec]) -> pl.DataFrame:
+    """The parse failures of ``typed`` (parsed from ``text``): a value present in ``text`` whose parse is null, one
+    row each with ``row`` (0-based position), ``column``, ``value`` and ``reason``."""
     failures = []
-    for spec in specs:
+    for spec in column_specs:
         if spec.dtype == pl.String and not spec.is_uuid:
             continue
-        original = text.get_column(spec.name)
+        original, parsed = text.get_column(spec.name), typed.get_column(spec.name)
+        if parsed.null_count() == original.null_count():
+            continue  # every parse of a null is null: no value that was there was lost
         present = original.is_not_null() & (original.str.strip_chars() != "")
-        bad = present & typed.get_column(spec.name).is_null()
+        bad = present & parsed.is_null()
         if bad.any():
             idx = bad.arg_true()
             n = len(idx)
@@ -167,4 +175,4 @@ def parse_frame(text: pl.DataFrame, specs: list[ColumnSpec]) -> tuple[pl.DataFra
                 )
             )
     empty = pl.DataFrame(schema={"row": pl.Int64, "column": pl.String, "value": pl.String, "reason": pl.String})
-    return typed, pl.concat(failures) if failures else empty
+    return pl.concat(failures) if failures else empty

@@ -32,7 +32,7 @@ from dashboards import auth, export, ids
 from dashboards import formatting as fmt
 from dashboards import scenario_figures as sf
 from dashboards import scenario_queries as q
-from dashboards.components import filter_note, filters_from_store, section_card, table, tile_card
+from dashboards.components import filter_note, filters_from_store, grid_options, section_card, table, tile_card
 from dashboards.filters import FISCAL_YEAR, Filters
 from ingest import scenarios as store
 from ingest.home import Home
@@ -536,16 +536,7 @@ def ppa_grid() -> dag.AgGrid:
         columnDefs=columns,
         getRowId="params.data.ppa_id",
         defaultColDef={"sortable": True, "resizable": True},
-        dashGridOptions={
-            "pagination": True,
-            "paginationPageSize": PPA_PAGE_SIZE,
-            "paginationPageSizeSelector": [PPA_PAGE_SIZE, 50, 100],
-            "domLayout": "autoHeight",
-            "tooltipShowDelay": 300,
-            "singleClickEdit": True,
-            "stopEditingWhenCellsLoseFocus": True,
-            "suppressColumnVirtualisation": True,
-        },
+        dashGridOptions=grid_options(PPA_PAGE_SIZE, singleClickEdit=True, stopEditingWhenCellsLoseFocus=True),
         className="data-grid scenario-ppa-grid",
     )
 
