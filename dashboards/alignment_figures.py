@@ -86,12 +86,29 @@ def _ppa_leaves(frame: pl.DataFrame, per_box: int = PPAS_PER_BOX) -> tuple[pl.Da
     return shown, others
 
 
+def fold(frame: pl.DataFrame, per_box: int = PPAS_PER_BOX) -> pl.DataFrame:
+    """``alignment_queries.budget_by_goal`` folded as ``alignment_queries.budget_by_goal_folded`` folds it in SQL:
+    the shown PPAs' rows, then per goal × MOA with more one row of the others (``ppa_id`` null, ``others_count``
+    how many); ``moa_ppa_count`` on every row."""
+    counted = frame.with_columns(pl.len().over("goal_key", "moa_acronym").cast(pl.Int64).alias("moa_ppa_count"))
+    shown, others = _ppa_leaves(counted, per_box)
+    firsts = counted.group_by("goal_key", "moa_acronym", maintain_order=True).first()
+    others = others.rename({"len": "others_count"}).join(
+        firsts.drop("ppa_id", "title", "aligned_budget"), on=["goal_key", "moa_acronym"], nulls_equal=True
+    )
+    shown = shown.with_columns(pl.lit(None, pl.Int64).alias("others_count"))
+    return pl.concat([shown, others.with_columns(pl.col("others_count").cast(pl.Int64))], how="diagonal_relaxed")
+
+
 # ---------------------------------------------------------------------------------------------- treemap
 def goal_treemap(frame: pl.DataFrame, per_box: int = PPAS_PER_BOX) -> go.Figure:
-    """Goals → MOAs → PPAs (``alignment_queries.budget_by_goal``); the untagged bucket grey and labelled. Under
-    each goal × MOA the ``per_box`` largest PPAs, then one box for the others with their exact total."""
+    """Goals → MOAs → PPAs (``alignment_queries.budget_by_goal``, or already folded by
+    ``alignment_queries.budget_by_goal_folded`` with the same ``per_box``); the untagged bucket grey and labelled.
+    Under each goal × MOA the ``per_box`` largest PPAs, then one box for the others with their exact total."""
     if frame.height == 0 or not any((v or 0) > 0 for v in frame["aligned_budget"].to_list()):
         return empty_figure(TREEMAP_TITLE, "No budget in this selection", height=460)
+    if "others_count" not in frame.columns:
+        frame = fold(frame, per_box)
     ids, labels, parents, values, colours, hover = [], [], [], [], [], []
     goals = frame.select("goal_key", "goal_title", "is_untagged", "goal_budget").unique(maintain_order=True)
     total = sum((v or Decimal(0)) for v in goals["goal_budget"].to_list())
@@ -108,7 +125,11 @@ def goal_treemap(frame: pl.DataFrame, per_box: int = PPAS_PER_BOX) -> go.Figure:
         share = fmt.percent(g["goal_budget"] / total) if total else fmt.MISSING
         hover.append(f"<b>{label}</b><br>{fmt.peso_exact(g['goal_budget'])} ({share} of the selection)")
     moas = frame.group_by(["goal_key", "moa_acronym"], maintain_order=True).agg(
-        pl.first("goal_title"), pl.first("is_untagged"), pl.first("moa_name"), pl.first("moa_budget"), pl.len()
+        pl.first("goal_title"),
+        pl.first("is_untagged"),
+        pl.first("moa_name"),
+        pl.first("moa_budget"),
+        pl.first("moa_ppa_count").alias("len"),
     )
     for r in moas.iter_rows(named=True):
         moa = r["moa_acronym"] or NO_MOA
@@ -122,7 +143,8 @@ def goal_treemap(frame: pl.DataFrame, per_box: int = PPAS_PER_BOX) -> go.Figure:
             f"<b>{moa}</b> {r['moa_name'] or ''}<br>{goal}<br>Approved budget: {fmt.peso_exact(r['moa_budget'])}"
             f"<br>PPAs: {fmt.count(r['len'])}"
         )
-    shown, others = _ppa_leaves(frame, per_box)
+    shown = frame.filter(pl.col("others_count").is_null())
+    others = frame.filter(pl.col("others_count").is_not_null()).rename({"others_count": "len"})
     for r in shown.iter_rows(named=True):
         moa = r["moa_acronym"] or NO_MOA
         ids.append(f"goal:{r['goal_key']}/moa:{moa}/ppa:{r['ppa_id']}")

@@ -274,6 +274,37 @@ def _hover(template: str, *columns: list[str]) -> np.ndarray:
     return np.array([template.format(*values) for values in zip(*columns, strict=True)], dtype=object)
 
 
+# Hover at scale: the figures' fixed words and the peso formatting live once in the trace's hovertemplate; each dot
+# carries only its label (text) and its amounts as numbers (customdata, a float array plotly takes as it is), which
+# the browser formats (d3 ",.2f" with the template's "." and "," separators: the text of formatting.peso_exact for
+# two-place amounts under ~₱90 trillion, where a float still holds every centavo). A selection where a hover amount
+# is missing or negative keeps one text per dot (d3 would show "NaN" where peso_exact shows "—").
+SCATTER_HOVER = (
+    "<b>%{text}</b><br>%{hovertext}<br>Cost per beneficiary: ₱%{x:,.2f}<br>Approved budget: ₱%{customdata[0]:,.2f}"
+    "<br>Beneficiaries: %{customdata[1]:,.0f}<br>Progress: %{y}%<extra></extra>"
+)
+QUADRANT_HOVER = (
+    "<b>%{text}</b><br>SPI %{customdata[0]:.2f} · CPI %{customdata[1]:.2f} (%{hovertext})"
+    "<br>PV ₱%{customdata[2]:,.2f}<br>EV ₱%{customdata[3]:,.2f}<br>AC ₱%{customdata[4]:,.2f}<extra></extra>"
+)
+
+
+def _numbers_shown_exactly(frame: pl.DataFrame, columns: Sequence[str]) -> bool:
+    """The browser can show these columns' values itself: none missing or negative, two-place Decimals (or whole
+    numbers)."""
+    for column in columns:
+        series = frame[column]
+        exact = series.dtype.is_integer() or (isinstance(series.dtype, pl.Decimal) and series.dtype.scale == 2)
+        if not exact or series.null_count() or (series < 0).any():  # d3 writes a minus as "−", peso_exact "-"
+            return False
+    return True
+
+
+def _numbers(frame: pl.DataFrame, *columns: str | np.ndarray) -> np.ndarray:
+    """Columns (or arrays) side by side as one float array, a row per dot: a figure's compact customdata."""
+    return np.column_stack([_floats_array(frame[c]) if isinstance(c, str) else c for c in columns])
+
+
 def cost_results_scatter(frame: pl.DataFrame) -> go.Figure:
     """One dot per PPA with a cost per beneficiary and a progress: x = cost per beneficiary (log when the costs
     spread over more than ``LOG_SPREAD`` ×), y = physical progress (dim_ppa; indicator actuals exist in no source,
@@ -288,15 +319,26 @@ def cost_results_scatter(frame: pl.DataFrame) -> go.Figure:
     progress = _floats_array(plotted["progress"])
     sectors = np.array([s or "unspecified" for s in plotted["sector"].to_list()], dtype=object)
     order = list(dict.fromkeys(sorted(sectors.tolist(), key=lambda s: (s == "unspecified", s))))
-    texts = _hover(
-        "<b>{0}</b><br>{1} · FY {5}<br>Cost per beneficiary: {2}<br>Approved budget: {3}<br>Beneficiaries: {4}",
-        [t or fmt.MISSING for t in plotted["title"].to_list()],
-        [m or fmt.MISSING for m in plotted["moa_acronym"].to_list()],
-        peso_exact_list(plotted["cost_per_beneficiary"]),
-        peso_exact_list(plotted["budget_allocation"]),
-        [fmt.count(n) for n in plotted["beneficiary_count"].to_list()],
-        [fmt.fiscal_year(y) for y in plotted["fiscal_year"].to_list()],
-    )
+    titles = [t or fmt.MISSING for t in plotted["title"].to_list()]
+    moas = [m or fmt.MISSING for m in plotted["moa_acronym"].to_list()]
+    years = [fmt.fiscal_year(y) for y in plotted["fiscal_year"].to_list()]
+    compact = _numbers_shown_exactly(plotted, ("cost_per_beneficiary", "budget_allocation", "beneficiary_count"))
+    if compact:  # the label per dot, the amounts as numbers
+        hover = {
+            "customdata": _numbers(plotted, "budget_allocation", "beneficiary_count"),
+            "text": np.array(titles, dtype=object),
+            "hovertext": _hover("{0} · FY {1}", moas, years),
+        }
+    else:
+        texts = _hover(
+            "<b>{0}</b><br>{1} · FY {5}<br>Cost per beneficiary: {2}<br>Approved budget: {3}<br>Beneficiaries: {4}",
+            titles,
+            moas,
+            peso_exact_list(plotted["cost_per_beneficiary"]),
+            peso_exact_list(plotted["budget_allocation"]),
+            [fmt.count(n) for n in plotted["beneficiary_count"].to_list()],
+            years,
+        )
     fig = go.Figure()
     for sector in order:
         picks = sectors == sector
@@ -313,8 +355,12 @@ def cost_results_scatter(frame: pl.DataFrame) -> go.Figure:
                     "opacity": 0.75,
                     "line": {"width": 1, "color": "white"},
                 },
-                hovertext=texts[picks],
-                hovertemplate="%{hovertext}<br>Progress: %{y}%<extra></extra>",
+                **(
+                    {key: hover[key][picks] for key in ("customdata", "text", "hovertext")}
+                    | {"hovertemplate": SCATTER_HOVER}
+                    if compact
+                    else {"hovertext": texts[picks], "hovertemplate": "%{hovertext}<br>Progress: %{y}%<extra></extra>"}
+                ),
             )
         )
     left_out = frame.height - plotted.height
@@ -431,6 +477,30 @@ def quadrant_chart(frame: pl.DataFrame, view: str = "ppa") -> go.Figure:
     spi_texts, spi_signals = index_texts_and_signals(plotted["schedule_performance_index"])
     cpi_texts, cpi_signals = index_texts_and_signals(plotted["cost_performance_index"])
     signals = [_worse(a, b) for a, b in zip(spi_signals, cpi_signals, strict=True)]
+    words = [SIGNAL_WORDS[s] for s in signals]
+    if _numbers_shown_exactly(plotted, ("planned_value", "earned_value", "actual_cost")):
+        # SPI and CPI as index_text rounds them (half up, exactly), so the browser's two places show that text
+        rounded = [np.array(texts, dtype=np.float64) for texts in (spi_texts, cpi_texts)]
+        hover: dict[str, object] = {
+            "customdata": _numbers(plotted, *rounded, "planned_value", "earned_value", "actual_cost"),
+            "text": np.array(labels, dtype=object),
+            "hovertext": np.array(words, dtype=object),
+            "hovertemplate": QUADRANT_HOVER,
+        }
+    else:
+        hover = {
+            "hovertext": _hover(
+                "<b>{0}</b><br>SPI {1} · CPI {2} ({6})<br>PV {3}<br>EV {4}<br>AC {5}",
+                labels,
+                spi_texts,
+                cpi_texts,
+                peso_exact_list(plotted["planned_value"]),
+                peso_exact_list(plotted["earned_value"]),
+                peso_exact_list(plotted["actual_cost"]),
+                words,
+            ),
+            "hovertemplate": "%{hovertext}<extra></extra>",
+        }
     fig = go.Figure(
         _scatter_trace(
             plotted.height,
@@ -448,17 +518,7 @@ def quadrant_chart(frame: pl.DataFrame, view: str = "ppa") -> go.Figure:
                 "showscale": False,
                 "line": {"width": 1, "color": "white"},
             },
-            hovertext=_hover(
-                "<b>{0}</b><br>SPI {1} · CPI {2} ({6})<br>PV {3}<br>EV {4}<br>AC {5}",
-                labels,
-                spi_texts,
-                cpi_texts,
-                peso_exact_list(plotted["planned_value"]),
-                peso_exact_list(plotted["earned_value"]),
-                peso_exact_list(plotted["actual_cost"]),
-                [SIGNAL_WORDS[s] for s in signals],
-            ),
-            hovertemplate="%{hovertext}<extra></extra>",
+            **hover,
             showlegend=False,
         )
     )

@@ -94,7 +94,11 @@ def _review_form() -> html.Div:
         [
             dbc.Label("PPA", html_for=REVIEW_PPA, className="filter-label"),
             dcc.Dropdown(
-                id=REVIEW_PPA, options=[], value=None, placeholder="Choose a PPA (or click Review in a table)"
+                id=REVIEW_PPA,
+                options=[],
+                value=None,
+                search_value="",
+                placeholder="Type to search the PPAs by title or MOA (or click Review in a table)",
             ),
             dbc.Label("Tag to BDP goal", html_for=REVIEW_GOAL, className="filter-label mt-2"),
             dcc.Dropdown(id=REVIEW_GOAL, options=[], value=None, placeholder="No tag (a note only)"),
@@ -290,8 +294,8 @@ def untagged_grid(frame: Any) -> Any:
 def treemap(filters_data: dict[str, list[Any]] | None, home: Home) -> go.Figure:
     filters = filters_from_store(filters_data)
     with read_only(home) as con:
-        frame = aq.budget_by_goal(con, filters)
-    return af.goal_treemap(frame)
+        frame = aq.budget_by_goal_folded(con, filters, af.PPAS_PER_BOX)  # the largest PPAs, the others summed
+    return af.goal_treemap(frame, af.PPAS_PER_BOX)
 
 
 def scores_table(filters_data: dict[str, list[Any]] | None, home: Home) -> tuple[str, Any]:
@@ -308,12 +312,22 @@ def untagged_table(filters_data: dict[str, list[Any]] | None, home: Home) -> tup
     return af.untagged_summary(frame), untagged_grid(frame)
 
 
-def form_options(filters_data: dict[str, list[Any]] | None, home: Home) -> tuple[list[dict], list[dict]]:
+def goal_options(filters_data: dict[str, list[Any]] | None, home: Home) -> list[dict]:
+    filters_from_store(filters_data)  # wait for the shell
+    with read_only(home) as con:
+        goals = aq.goals(con)
+    return af.goal_options(goals)
+
+
+def ppa_options(
+    filters_data: dict[str, list[Any]] | None, search: str | None, chosen: str | None, home: Home
+) -> list[dict]:
+    """The PPA dropdown searches on the server as the reviewer types (a few dozen options, not every PPA); the
+    chosen PPA (typed, or picked by a "Review" button or cell) is always among them, so it stays displayed."""
     filters = filters_from_store(filters_data)
     with read_only(home) as con:
-        ppas = aq.ppa_choices(con, filters)
-        goals = aq.goals(con)
-    return af.ppa_options(ppas), af.goal_options(goals)
+        ppas = aq.ppa_search(con, filters, search or "", chosen)
+    return af.ppa_options(ppas)
 
 
 def pick(_clicks: list[int | None], _cells: list[Any]) -> str:
@@ -401,9 +415,13 @@ def register(app: dash.Dash, home: Home) -> None:
     app.callback(Output(UNTAGGED_CAPTION, "children"), Output(UNTAGGED, "children"), Input(ids.FILTERS, "data"))(
         bind(untagged_table, home)
     )
-    app.callback(Output(REVIEW_PPA, "options"), Output(REVIEW_GOAL, "options"), Input(ids.FILTERS, "data"))(
-        bind(form_options, home)
-    )
+    app.callback(Output(REVIEW_GOAL, "options"), Input(ids.FILTERS, "data"))(bind(goal_options, home))
+    app.callback(
+        Output(REVIEW_PPA, "options"),
+        Input(ids.FILTERS, "data"),
+        Input(REVIEW_PPA, "search_value"),
+        Input(REVIEW_PPA, "value"),
+    )(bind(ppa_options, home))
     app.callback(
         Output(REVIEW_PPA, "value"),
         Input({"type": PICK, "table": ALL, "index": ALL}, "n_clicks"),

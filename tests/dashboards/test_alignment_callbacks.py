@@ -20,9 +20,11 @@ def home(tmp_path):
 
 
 def test_callbacks_wait_for_the_shell(home):
-    for callback in (page.treemap, page.scores_table, page.untagged_table, page.form_options):
+    for callback in (page.treemap, page.scores_table, page.untagged_table, page.goal_options):
         with pytest.raises(PreventUpdate):
             callback(None, home)
+    with pytest.raises(PreventUpdate):
+        page.ppa_options(None, "", None, home)
     with pytest.raises(PreventUpdate):
         page.reviews_table(None, 0, home)
     with pytest.raises(PreventUpdate):
@@ -40,9 +42,9 @@ def test_sections(home):
     rows = {r["ppa_id"]: r for r in untagged.rowData}
     assert len(rows) == 2 and any(r["title"] == "Seeds" and r["source"] == "MOA PPA file" for r in rows.values())
     assert {r["pick"] for r in rows.values()} == {"Review"} and untagged.columnDefs[0]["colId"] == "pick"
-    ppas, goals = page.form_options(FY_2025, home)
+    ppas = page.ppa_options(FY_2025, None, None, home)
     assert [p["value"] for p in ppas] == ["p1", "p5", "p2", "p4"]
-    assert goals == [{"label": "One", "value": "g1"}, {"label": "Two", "value": "g2"}]
+    assert page.goal_options(FY_2025, home) == [{"label": "One", "value": "g1"}, {"label": "Two", "value": "g2"}]
     assert [t.labels[0] for t in [page.treemap(ALL_PPAS, home).data[0]]] == ["One"]
 
 
@@ -92,3 +94,39 @@ def test_saving_a_review_shows_it_as_pending(home):
     listed = page.reviews_table(FY_2025, saved, home)
     (pending,) = [row for row in listed.children[1].children if row.className == "row-pending"]
     assert "Ana Legal aid MOH 2025 One Legal aid serves goal one Pending refresh" in text_of(pending)
+
+
+def test_the_ppa_dropdown_searches_and_keeps_the_chosen_ppa(home):
+    assert page.ppa_options(FY_2025, "legal", None, home) == [
+        {"label": "Legal aid · MOH · 2025 · untagged", "value": "p5"}
+    ]
+    # a PPA picked by a "Review" cell (here one of FY 2024, outside the selection) stays displayed while searching
+    assert [p["value"] for p in page.ppa_options(FY_2025, "legal", "p3", home)] == ["p3", "p5"]
+    assert page.ppa_options(FY_2025, "no such ppa", "p3", home) == [
+        {"label": "Clinics · MOH · 2024 · untagged", "value": "p3"}
+    ]
+    assert page.ppa_options(FY_2025, "%", None, home) == []  # the text is data, not a pattern
+    assert len(page.ppa_options(ALL_PPAS, "", None, home)) == 5
+
+
+def test_the_ppa_dropdown_callback_refuses_misfits(home):
+    from dashboards.components import bind
+
+    callback = bind(page.ppa_options, home)
+    for search, chosen in ((["legal"], None), ({"a": 1}, None), ("legal", ["p3"]), ("legal", 3)):
+        with pytest.raises(PreventUpdate):
+            callback(FY_2025, search, chosen)
+    assert [o["value"] for o in callback(FY_2025, "legal", "p3")] == ["p3", "p5"]
+
+
+def test_the_treemap_folded_in_sql_is_the_one_folded_in_python(home, monkeypatch):
+    from dashboards import alignment_figures as af
+    from dashboards import alignment_queries as aq
+    from ingest.warehouse import read_only
+
+    monkeypatch.setattr(af, "PPAS_PER_BOX", 1)  # the small warehouse's MOH under "untagged" has two PPAs: one folded
+    drawn = page.treemap(ALL_PPAS, home)
+    assert "goal:untagged/moa:MOH/others" in drawn.data[0].ids
+    with read_only(home) as con:
+        expected = af.goal_treemap(aq.budget_by_goal(con, Filters()), per_box=1)
+    assert drawn.to_json() == expected.to_json()

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from dashboards import alignment_queries as aq
@@ -254,3 +255,102 @@ def test_empty_marts(tmp_path):
 
 def test_created_at_is_a_timestamp(con):
     assert aq.reviews(con, Filters())["created_at"].to_list()[0] == datetime(2025, 11, 20, 9, 0)
+
+
+def test_ppa_search(con):
+    def found(*args, **kwargs):
+        return aq.ppa_search(con, *args, **kwargs)["ppa_id"].to_list()
+
+    # blank: every PPA of the selection, by title (as ppa_choices), at most `limit`
+    assert (
+        found(Filters(fiscal_years=(2025,))) == aq.ppa_choices(con, Filters(fiscal_years=(2025,)))["ppa_id"].to_list()
+    )
+    assert found(Filters(), limit=2) == ["p3", "p1"]
+    # by title or MOA (acronym or name), any case, anywhere in the text
+    assert found(Filters(), "  roAD ") == ["p2"]
+    assert found(Filters(), "moh") == ["p3", "p1", "p5"]
+    assert found(Filters(), "agricul") == ["p4"]
+    assert found(Filters(fiscal_years=(2025,)), "moh") == ["p1", "p5"]
+    assert found(Filters(), "moh", limit=1) == ["p3"]
+    # the chosen PPA stays among the choices (whatever the search and the filters), once
+    assert found(Filters(fiscal_years=(2025,)), "seeds", chosen="p3") == ["p3", "p4"]
+    assert found(Filters(), "seeds", chosen="p4") == ["p4"]
+    assert found(Filters(), "moh", limit=1, chosen="p5") == ["p3", "p5"]
+    assert found(Filters(), "seeds", chosen=HOSTILE) == ["p4"]
+    # the typed text is data: wildcards and quotes match themselves only
+    for text in ("%", "_", "\\", "%_%", HOSTILE, "'; drop table marts.dim_ppa; --", "\x00", "x" * 10_000):
+        assert found(Filters(), text) == []
+    assert found(Filters(moas=(HOSTILE,))) == []
+    assert aq.like_pattern("50%_a\\b") == "%50\\%\\_a\\\\b%"
+    assert found(Filters()) == ["p3", "p1", "p5", "p2", "p4"]  # nothing was dropped
+
+
+def _fold_in_python(con, filters, per_box):
+    from dashboards import alignment_figures as af
+
+    return af.fold(aq.budget_by_goal(con, filters), per_box)
+
+
+def test_budget_by_goal_folded_on_the_small_warehouse(con):
+    # per box 1: MOH under "untagged" has p3 (50.00) and p5 (10.00): p3 shown, p5 folded
+    folded = aq.budget_by_goal_folded(con, Filters(), per_box=1)
+    assert folded.select("goal_key", "moa_acronym", "ppa_id", "aligned_budget", "others_count").rows() == [
+        ("g1", "MPW", "p2", Decimal("200.00"), None),
+        ("g1", "MOH", "p1", Decimal("50.00"), None),
+        ("g2", "MOH", "p1", Decimal("50.00"), None),
+        ("untagged", "MOH", "p3", Decimal("50.00"), None),
+        ("untagged", "MAFAR", "p4", Decimal("30.00"), None),
+        ("untagged", "MOH", None, Decimal("10.00"), 1),  # the others' rows last, as the treemap draws them
+    ]
+    assert folded.filter(goal_key="untagged", moa_acronym="MOH")["moa_ppa_count"].to_list() == [2, 2]
+    # nothing to fold: every PPA row, as budget_by_goal has them
+    for filters in (
+        Filters(),
+        Filters(fiscal_years=(2025,)),
+        Filters(areas=("province:72",)),
+        Filters(moas=(HOSTILE,)),
+    ):
+        full = aq.budget_by_goal(con, filters)
+        unfolded = aq.budget_by_goal_folded(con, filters)
+        assert unfolded.select(full.columns).rows() == full.rows()
+        assert unfolded["others_count"].null_count() == unfolded.height
+    for per_box in (1, 2):
+        sql_fold = aq.budget_by_goal_folded(con, Filters(), per_box=per_box)
+        python_fold = _fold_in_python(con, Filters(), per_box)
+        assert sql_fold.rows() == python_fold.select(sql_fold.columns).rows()
+
+
+def test_budget_by_goal_folded_at_scale_adds_up_to_the_centavo():
+    """Thousands of PPA × goal rows (ties, nulls, no MOA): the SQL fold equals the Python one row for row, and every
+    goal × MOA's rows add up to its budget, every goal's to its budget, all to the selection's."""
+    with duckdb.connect() as con:
+        con.execute(
+            """
+            create table dim_ppa as
+            select 'p' || i as ppa_id, 'Name of M' || (i % 7) as moa_name, 9 as coverage_region_id,
+                   null::integer as coverage_province_id
+            from range(3000) as t(i);
+            create table fct_ppa_bdp_goal as
+            select 'p' || i as ppa_id, 'g' || (i % 5) as goal_key, 'Goal ' || (i % 5) as goal_title,
+                   i % 5 = 0 as is_untagged, 'PPA ' || i as title,
+                   case when i % 11 = 0 then null else 'M' || (i % 7) end as moa_acronym,
+                   'social' as sector, 2025 + i % 2 as fiscal_year, 9 as region_id, null::integer as province_id,
+                   case when i % 13 = 0 then null
+                        else ((i * 7919) % 5000 / 100.0 + (i % 3))::decimal(14,2) end as budget_share
+            from range(3000) as t(i)
+            """
+        )
+        for filters in (Filters(), Filters(fiscal_years=(2026,)), Filters(moas=("M1", "M2"))):
+            full = aq.budget_by_goal(con, filters)
+            folded = aq.budget_by_goal_folded(con, filters)
+            sizes = full.group_by("goal_key", "moa_acronym").len()["len"].to_list()
+            assert folded.height == sum(min(n, 12) + (n > 12) for n in sizes) < full.height / 2
+            assert folded.rows() == _fold_in_python(con, filters, 12).select(folded.columns).rows()
+            assert folded["aligned_budget"].sum() == full["aligned_budget"].sum()
+            for _box_key, box in folded.group_by(["goal_key", "moa_acronym"]):
+                assert box["aligned_budget"].sum() == box["moa_budget"][0]
+                assert box["others_count"].fill_null(1).sum() == box["moa_ppa_count"][0]
+                assert box.filter(pl.col("others_count").is_null()).height == min(12, box["moa_ppa_count"][0])
+                assert box.height <= 13
+            for _goal, rows in folded.group_by("goal_key"):
+                assert rows["aligned_budget"].sum() == rows["goal_budget"][0]

@@ -107,6 +107,21 @@ def test_alignment_page(alignment_url, alignment_home, page_browser):
     assert row is not None and "Pending refresh" in row and ppa["title"] in row and goal["goal_title"] in row
     assert "Ana Reviewer" in row
     assert driver.find_element(By.ID, "align-review-note").get_attribute("value") == ""  # ready for the next one
+
+    # the PPA dropdown searches on the server as the reviewer types (a few options, never every PPA)
+    with read_only(alignment_home) as con:
+        other = aq.ppa_search(con, fy, untagged_2025.row(-1, named=True)["title"])
+    assert other.height >= 1
+    driver.find_element(By.ID, "align-review-ppa").click()
+    search = wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, "input.dash-dropdown-search"))
+    search.send_keys(other["title"][0])
+    wait(driver).until(lambda d: len(d.find_elements(By.XPATH, "//*[@role='option']")) <= other.height + 1)
+    title = other["title"][0]
+    option = wait(driver).until(
+        lambda d: next((o for o in d.find_elements(By.CSS_SELECTOR, "[role='option']") if title in o.text), None)
+    )
+    option.click()
+    wait(driver).until(lambda d: other["title"][0] in (text(d, "#align-review-ppa") or ""))
     screenshot(driver, "alignment")
 
     # CSV: the score components of every PPA of the selection

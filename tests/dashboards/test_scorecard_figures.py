@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import polars as pl
@@ -11,6 +12,26 @@ from dashboards import scorecard_figures as sf
 from dashboards import theme
 
 D = Decimal
+
+
+_FIELD = re.compile(r"%\{([a-z]+)(?:\[(\d+)\])?(?::([^}]*))?\}")
+
+
+def _browser_hover(trace, i: int) -> str:
+    """Dot ``i``'s hover as plotly.js fills the trace's hovertemplate (the fields these charts use; numbers with a
+    d3 format spec, which Python's format reads alike for these finite, non-negative numbers; the layout's
+    separators are "." and ",", d3's own)."""
+
+    def field(match: re.Match) -> str:
+        name, index, spec = match.groups()
+        value = getattr(trace, name)[i]
+        if index is not None:
+            value = value[int(index)]
+        if spec:
+            return format(float(value), spec)
+        return f"{value:g}" if isinstance(value, float) else str(value)  # (unchanged: the progress, %{y})
+
+    return _FIELD.sub(field, trace.hovertemplate).removesuffix("<extra></extra>")
 
 
 def _ppas(rows: list[dict]) -> pl.DataFrame:
@@ -158,8 +179,13 @@ def test_the_scatter_colours_by_sector_sizes_by_budget_and_hovers_exact_pesos():
     economic, social = fig.data
     assert economic.marker.color == sf.SECTOR_COLOURS["economic"] != social.marker.color
     assert social.marker.size[0] == pytest.approx(40) and economic.marker.size[0] == pytest.approx(24)
-    assert "Cost per beneficiary: ₱1,234.56<br>Approved budget: ₱1,000,000.00" in economic.hovertext[0]
-    assert economic.hovertemplate == "%{hovertext}<br>Progress: %{y}%<extra></extra>"
+    # each dot carries its title, MOA · FY and two numbers; the template words and formats them
+    assert economic.hovertemplate == social.hovertemplate == sf.SCATTER_HOVER
+    assert economic.customdata.dtype == "float64" and economic.customdata.shape == (1, 2)
+    assert _browser_hover(economic, 0) == (
+        "<b>A PPA</b><br>MOH · FY 2025<br>Cost per beneficiary: ₱1,234.56<br>Approved budget: ₱1,000,000.00"
+        f"<br>Beneficiaries: {economic.customdata[0][1]:,.0f}<br>Progress: {economic.y[0]:g}%"
+    )
     assert economic.type == social.type == "scatter"  # few dots: SVG
     assert fig.layout.xaxis.type == "linear"
     assert "; 1 without a cost per beneficiary" in fig.layout.title.text
@@ -189,7 +215,9 @@ def test_the_quadrant_chart_colours_dots_and_labels_the_quadrants():
     fig = sf.quadrant_chart(frame, "ppa")
     (dots,) = fig.data
     assert sf.signal_colours(dots.marker) == [theme.GOOD, theme.WARNING, theme.BAD]
-    assert "SPI 1.10 · CPI 1.20 (on track)" in dots.hovertext[0]
+    assert dots.hovertemplate == sf.QUADRANT_HOVER and dots.customdata.dtype == "float64"
+    assert _browser_hover(dots, 0).startswith("<b>A PPA</b><br>SPI 1.10 · CPI 1.20 (on track)<br>PV ₱")
+    assert "SPI 0.95 · CPI 1.00 (slightly off)" in _browser_hover(dots, 1)
     labels = {a.text for a in fig.layout.annotations}
     assert {"Behind schedule · over cost", "Ahead of schedule · under cost"} <= labels
     assert "1 PPA without both indices not shown" in fig.layout.title.text
@@ -239,7 +267,8 @@ def test_many_dots_draw_with_webgl_and_the_same_hover():
     quadrant = sf.quadrant_chart(frame, "ppa")
     assert {t.type for t in scatter.data} == {"scattergl"} and quadrant.data[0].type == "scattergl"
     assert sum(len(t.x) for t in scatter.data) == n == len(quadrant.data[0].x)
-    assert "Cost per beneficiary: ₱100.50" in scatter.data[0].hovertext[0]
+    assert "Cost per beneficiary: ₱100.50<br>" in _browser_hover(scatter.data[0], 0)
+    assert "Cost per beneficiary: ₱1,099.50<br>" in _browser_hover(scatter.data[0], n - 1)
     assert sf.signal_colours(quadrant.data[0].marker) == [theme.WARNING] * n
 
 
@@ -255,3 +284,32 @@ def test_index_texts_and_signals_of_a_column_are_those_of_each_value(scale):
         [sf.index_text(v) for v in floats.to_list()],
         [sf.index_signal(v) for v in floats.to_list()],
     )
+
+
+def test_compact_hovers_show_what_the_per_dot_texts_showed():
+    """Filled in as the browser fills the templates, the compact hovers read exactly as the per-dot texts (the path a
+    selection with a missing amount still takes): every peso to the centavo, SPI and CPI rounded half up."""
+    rows = [
+        {"ppa_id": "a", "title": "Roads", "budget_allocation": D("12345678.91"), "cost_per_beneficiary": D("1234.05"),
+         "beneficiary_count": 10004, "schedule_performance_index": D("0.8950"),
+         "cost_performance_index": D("1.0050"), "planned_value": D("98765432.10"), "earned_value": D("0.01"),
+         "actual_cost": D("1000000.00")},
+        {"ppa_id": "b", "title": "Seeds", "moa_acronym": None, "fiscal_year": None, "budget_allocation": D("0.07"),
+         "cost_per_beneficiary": D("0.07"), "beneficiary_count": 1, "schedule_performance_index": D("1.2349"),
+         "cost_performance_index": D("0.0050")},
+    ]  # fmt: skip
+    frame = _ppas(rows)
+    # the same frame with one amount of a third PPA missing: every dot keeps its own text
+    with_gap = pl.concat([frame, _ppas([{"ppa_id": "c", "budget_allocation": None, "planned_value": None}])])
+    negative = pl.concat([frame, _ppas([{"ppa_id": "c", "budget_allocation": D("-1.00"), "actual_cost": D("-1.00")}])])
+    for chart in (sf.cost_results_scatter, sf.quadrant_chart):
+        assert all(t.customdata is None for t in chart(negative).data)
+        compact = [t for t in chart(frame).data]
+        texts = [t for t in chart(with_gap).data]
+        assert all(t.customdata is not None for t in compact) and all(t.customdata is None for t in texts)
+        shown = sorted(_browser_hover(t, i) for t in compact for i in range(len(t.x)))
+        expected = sorted(
+            _browser_hover(t, i) for t in texts for i in range(len(t.x)) if "<b>A PPA</b>" not in t.hovertext[i]
+        )
+        assert shown == expected and len(shown) == 2
+    assert "SPI 0.90 · CPI 1.01 (off track)<br>PV ₱98,765,432.10<br>EV ₱0.01<br>AC ₱1,000,000.00" in shown[0]
