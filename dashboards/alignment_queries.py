@@ -22,8 +22,9 @@ ALL_ROWS = 1_000_000
 UNTAGGED_GOAL = "untagged"  # goal_key of the untagged bucket (fct_ppa_bdp_goal, rpt_bdp_alignment_by_goal)
 
 # ------------------------------------------------------------------------------------- budget by goal
-_BY_GOAL_SQL = f"""
-with ppa_goals as (
+# the PPAs of the selection with their goal (a multi-goal PPA once per goal, its budget split among them)
+_PPA_GOALS_CTE = f"""
+ppa_goals as (
     select
         goal.goal_key,
         goal.goal_title,
@@ -45,7 +46,10 @@ with ppa_goals as (
         province="goal.province_id",
     )
 }
-)
+)"""
+
+_BY_GOAL_SQL = f"""
+with {_PPA_GOALS_CTE}
 select
     *,
     sum(aligned_budget) over (partition by goal_key) as goal_budget,
@@ -68,29 +72,7 @@ def budget_by_goal(con: duckdb.DuckDBPyConnection, filters: Filters) -> pl.DataF
 # row of the others (ppa_id null, others_count = how many, aligned_budget = their exact sum). At scale 100 that is
 # ~4,400 rows instead of ~26,000 for Python to draw.
 _BY_GOAL_FOLDED_SQL = f"""
-with ppa_goals as (
-    select
-        goal.goal_key,
-        goal.goal_title,
-        goal.is_untagged,
-        goal.moa_acronym,
-        ppa.moa_name,
-        goal.ppa_id,
-        goal.title,
-        goal.budget_share as aligned_budget,
-    from fct_ppa_bdp_goal as goal
-    left join dim_ppa as ppa
-        on goal.ppa_id = ppa.ppa_id
-    where {
-    sql.where(
-        fiscal_year="goal.fiscal_year",
-        moa="goal.moa_acronym",
-        sector="goal.sector",
-        region="goal.region_id",
-        province="goal.province_id",
-    )
-}
-),
+with {_PPA_GOALS_CTE},
 ranked as (
     select
         *,
