@@ -275,6 +275,7 @@ class Timings:
     per_call: dict[tuple[str, str], list[float]]
     errors: int
     wall_seconds: float
+    reconnects: int = 0  # requests sent again on a new connection after the server closed an idle one
 
     def summary(self) -> list[dict]:
         rows = []
@@ -295,13 +296,13 @@ def replay(base: str, rec: Recording, sessions: list[requests.Session], rounds: 
     four times the mean; none when ``think`` is 0). Only the requests are timed, never the pauses."""
     per_call: dict[tuple[str, str], list[float]] = {}
     lock = threading.Lock()
-    errors = 0
+    errors = reconnects = 0
     pages = sorted({c.page for c in rec.calls}, key=list(PAGES).index)
     by_page = {p: [c for c in rec.calls if c.page == p] for p in pages}
     start_line = threading.Barrier(len(sessions))
 
     def client(index: int, session: requests.Session) -> None:
-        nonlocal errors
+        nonlocal errors, reconnects
         rng = random.Random(index)
         start_line.wait()
         for _ in range(rounds):
@@ -310,7 +311,20 @@ def replay(base: str, rec: Recording, sessions: list[requests.Session], rounds: 
             for page in order:
                 for call in by_page[page]:
                     t0 = time.perf_counter()
-                    r = _post(session, base, call.body)
+                    try:
+                        r = _post(session, base, call.body)
+                    except requests.ConnectionError:
+                        # the server closes a keep-alive connection left idle during a pause (gunicorn's keepalive,
+                        # 2 s); a browser then sends the request again on a new one, and so does this client
+                        with lock:
+                            reconnects += 1
+                        t0 = time.perf_counter()
+                        try:
+                            r = _post(session, base, call.body)
+                        except requests.ConnectionError:
+                            with lock:
+                                errors += 1
+                            continue
                     elapsed = time.perf_counter() - t0
                     with lock:
                         if r.status_code in (200, 204):
@@ -326,4 +340,4 @@ def replay(base: str, rec: Recording, sessions: list[requests.Session], rounds: 
         t.start()
     for t in threads:
         t.join()
-    return Timings(len(sessions), per_call, errors, time.perf_counter() - t0)
+    return Timings(len(sessions), per_call, errors, time.perf_counter() - t0, reconnects)

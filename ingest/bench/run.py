@@ -291,6 +291,7 @@ def callback_latency(
                 "think_seconds": pause,
                 "requests": len(everything),
                 "errors": timings.errors,
+                "reconnects": timings.reconnects,
                 "wall_seconds": round(timings.wall_seconds, 1),
                 "overall": latency._stats(everything) if everything else {},
                 "callbacks": timings.summary(),
