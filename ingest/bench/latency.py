@@ -293,7 +293,8 @@ def _stats(times: list[float]) -> dict:
 def replay(base: str, rec: Recording, sessions: list[requests.Session], rounds: int, think: float = 0.0) -> Timings:
     """Every client plays every recorded call ``rounds`` times, pages in a shuffled order, all clients at once;
     after each page a client pauses for an exponentially distributed time of mean ``think`` seconds (capped at
-    four times the mean; none when ``think`` is 0). Only the requests are timed, never the pauses."""
+    four times the mean; none when ``think`` is 0), and starts after a random delay of up to ``think`` (without
+    pauses, all clients start at once). Only the requests are timed, never the pauses."""
     per_call: dict[tuple[str, str], list[float]] = {}
     lock = threading.Lock()
     errors = reconnects = 0
@@ -305,6 +306,8 @@ def replay(base: str, rec: Recording, sessions: list[requests.Session], rounds: 
         nonlocal errors, reconnects
         rng = random.Random(index)
         start_line.wait()
+        if think > 0:  # people do not all click at the same instant: each client arrives within one mean pause
+            time.sleep(rng.uniform(0, think))
         for _ in range(rounds):
             order = pages[:]
             rng.shuffle(order)
