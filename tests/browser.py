@@ -222,3 +222,10 @@ def grid_rows(driver, grid_id: str) -> int | None:
 def grid_row_css(grid_id: str) -> str:
     """The rows of the page an AG Grid shows."""
     return f"#{grid_id} .ag-center-cols-container .ag-row"
+
+
+def svg_text(driver, css: str) -> str:
+    """The text of an SVG element (a plotly title): SVG has no innerText."""
+    return driver.execute_script(
+        "const el = document.querySelector(arguments[0]); return el ? el.textContent.trim() : '';", css
+    )

@@ -199,6 +199,20 @@ def _post(session: requests.Session, base: str, body: dict) -> requests.Response
     return session.post(f"{base}/_dash-update-component", json=body, timeout=300)
 
 
+def _timed_post(session: requests.Session, base: str, body: dict) -> tuple[requests.Response | None, float, bool]:
+    """One callback request timed at the client: (response, seconds, sent again). The server closes a keep-alive
+    connection left idle during a pause (gunicorn's keepalive, 2 s); a browser then sends the request again on a new
+    one, and so does this client, timing only that attempt. The response is None when the second attempt fails too."""
+    for again in (False, True):
+        t0 = time.perf_counter()
+        try:
+            return _post(session, base, body), time.perf_counter() - t0, again
+        except requests.ConnectionError:
+            if again:
+                return None, 0.0, True
+    raise AssertionError("unreachable")
+
+
 def record(session: requests.Session, base: str, pages: tuple[str, ...] = PAGES) -> Recording:
     """Load every page once, in dependency order, keeping each callback's request for replay."""
     deps = session.get(f"{base}/_dash-dependencies").json()
@@ -313,24 +327,10 @@ def replay(base: str, rec: Recording, sessions: list[requests.Session], rounds: 
             rng.shuffle(order)
             for page in order:
                 for call in by_page[page]:
-                    t0 = time.perf_counter()
-                    try:
-                        r = _post(session, base, call.body)
-                    except requests.ConnectionError:
-                        # the server closes a keep-alive connection left idle during a pause (gunicorn's keepalive,
-                        # 2 s); a browser then sends the request again on a new one, and so does this client
-                        with lock:
-                            reconnects += 1
-                        t0 = time.perf_counter()
-                        try:
-                            r = _post(session, base, call.body)
-                        except requests.ConnectionError:
-                            with lock:
-                                errors += 1
-                            continue
-                    elapsed = time.perf_counter() - t0
+                    r, elapsed, reconnected = _timed_post(session, base, call.body)
                     with lock:
-                        if r.status_code in (200, 204):
+                        reconnects += reconnected
+                        if r is not None and r.status_code in (200, 204):
                             per_call.setdefault((call.page, call.name), []).append(elapsed)
                         else:
                             errors += 1

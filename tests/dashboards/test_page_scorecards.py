@@ -21,18 +21,12 @@ from tests.browser import (
     open_page,
     screenshot,
     severe_console_entries,
+    svg_text,
     text,
     wait,
 )
 
 pytestmark = pytest.mark.browser
-
-
-def svg_text(driver, css: str) -> str:
-    """The text of an SVG element (a plotly title): SVG has no innerText."""
-    return driver.execute_script(
-        "const el = document.querySelector(arguments[0]); return el ? el.textContent.trim() : '';", css
-    )
 
 
 GRID = "scorecards-grid"
