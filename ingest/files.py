@@ -311,58 +311,62 @@ def _xlsx_rows(fr: FileRead, book: openpyxl.Workbook) -> Iterator[Batch]:
     fr.total = max((sheet.max_row or 1) - 1, 1)
     sheet.reset_dimensions()  # the declared size is often wrong: read every cell there is
     cells = sheet.iter_rows()
-    row_number = 0
+    try:
+        row_number = 0
 
-    def next_row() -> tuple | None:
-        nonlocal row_number
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                row = next(cells)
-        except StopIteration:
-            return None
-        except Exception as exc:
-            raise SourceError(
-                f"{fr.where}: row {row_number + 1}: the worksheet cannot be read ({type(exc).__name__}: {exc})"
-            ) from exc
-        row_number += 1
-        return row
-
-    header_cells = next_row()
-    header = [None if c.value is None else cell_text(c.value).strip() for c in header_cells or ()]
-    if not any(header):
-        raise SourceError(f"{fr.where}: row 1 of sheet {sheet.title!r} is empty: it must hold the column names")
-    lay = fr.layout = layout(fr.where, header, fr.src, spreadsheet=True)
-    timestamps = {str(c.name) for c in fr.src.columns if isinstance(polars_type(c), pl.Datetime)}
-    kinds = [n in timestamps for n in lay.names]
-    rows: list[list[str | None]] = []
-    lines: list[int] = []
-    errors: list[tuple[int, str, str]] = []
-    while (row := next_row()) is not None:
-        if all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in row):
-            continue
-        for pos in [*lay.unnamed, *range(lay.width, len(row))]:
-            value = row[pos].value if pos < len(row) else None
-            if value is not None and str(value).strip():
+        def next_row() -> tuple | None:
+            nonlocal row_number
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    row = next(cells)
+            except StopIteration:
+                return None
+            except Exception as exc:
                 raise SourceError(
-                    f"{fr.where}: row {row_number}: {_column_label(pos, True)} has no name in row 1 but holds "
-                    f"{str(value)[:40]!r}; name the column or delete it"
-                )
-        values = []
-        for name, pos, ts in zip(lay.names, lay.positions, kinds, strict=True):
-            cell = row[pos] if pos < len(row) else None
-            if cell is None or cell.value is None:
-                values.append(None)
+                    f"{fr.where}: row {row_number + 1}: the worksheet cannot be read ({type(exc).__name__}: {exc})"
+                ) from exc
+            row_number += 1
+            return row
+
+        header_cells = next_row()
+        header = [None if c.value is None else cell_text(c.value).strip() for c in header_cells or ()]
+        if not any(header):
+            raise SourceError(f"{fr.where}: row 1 of sheet {sheet.title!r} is empty: it must hold the column names")
+        lay = fr.layout = layout(fr.where, header, fr.src, spreadsheet=True)
+        timestamps = {str(c.name) for c in fr.src.columns if isinstance(polars_type(c), pl.Datetime)}
+        kinds = [n in timestamps for n in lay.names]
+        rows: list[list[str | None]] = []
+        lines: list[int] = []
+        errors: list[tuple[int, str, str]] = []
+        while (row := next_row()) is not None:
+            if all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in row):
                 continue
-            if cell.data_type == "e":
-                errors.append((len(rows), name, str(cell.value)))
-            values.append(cell_text(cell.value, ts))
-        rows.append(values)
-        lines.append(row_number)
-        if len(rows) >= BATCH_ROWS:
-            yield Batch(_frame(rows, lay.names), lines, errors)
-            rows, lines, errors = [], [], []
-    yield Batch(_frame(rows, lay.names), lines, errors)
+            for pos in [*lay.unnamed, *range(lay.width, len(row))]:
+                value = row[pos].value if pos < len(row) else None
+                if value is not None and str(value).strip():
+                    raise SourceError(
+                        f"{fr.where}: row {row_number}: {_column_label(pos, True)} has no name in row 1 but holds "
+                        f"{str(value)[:40]!r}; name the column or delete it"
+                    )
+            values = []
+            for name, pos, ts in zip(lay.names, lay.positions, kinds, strict=True):
+                cell = row[pos] if pos < len(row) else None
+                if cell is None or cell.value is None:
+                    values.append(None)
+                    continue
+                if cell.data_type == "e":
+                    errors.append((len(rows), name, str(cell.value)))
+                values.append(cell_text(cell.value, ts))
+            rows.append(values)
+            lines.append(row_number)
+            if len(rows) >= BATCH_ROWS:
+                yield Batch(_frame(rows, lay.names), lines, errors)
+                rows, lines, errors = [], [], []
+        yield Batch(_frame(rows, lay.names), lines, errors)
+    finally:
+        # the sheet's zip member stays open until its row generator ends; an error must not leave it open
+        cells.close()
 
 
 def parquet_text(series: pl.Series) -> pl.Series:

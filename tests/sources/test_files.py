@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import gc
 import datetime as dt
 import json
+import warnings
 from decimal import Decimal
 from pathlib import Path
 
@@ -622,6 +624,23 @@ def test_unknown_column_in_a_spreadsheet_names_its_letter(typed: dict, tmp_path:
     from openpyxl.utils import get_column_letter
 
     assert f"{NEED}.xlsx: unknown column 'Remarks (MOH)' (column {get_column_letter(len(names) + 1)})" in message
+
+
+@pytest.mark.parametrize("extra", ["header", "row"])
+def test_a_rejected_spreadsheet_leaves_no_file_open(typed: dict, tmp_path: Path, extra: str) -> None:
+    """A workbook that fails in its header or in a row is closed at once, not whenever the collector runs."""
+    folder = small_folder(typed, tmp_path / "in")
+    names, rows = without_pii(typed, NEED)
+    (folder / f"{NEED}.csv").unlink()
+    if extra == "header":
+        write_xlsx(folder / f"{NEED}.xlsx", [*names, "Remarks (MOH)"], rows)
+    else:
+        write_xlsx(folder / f"{NEED}.xlsx", names, [list(r) + (["stray"] if i == 0 else []) for i, r in enumerate(rows)])
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        _fails(folder)
+        gc.collect()
+    assert [str(w.message) for w in seen if issubclass(w.category, ResourceWarning)] == []
 
 
 def test_same_column_twice(typed: dict, tmp_path: Path) -> None:
