@@ -304,31 +304,39 @@ def _fixed_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def ppa_grid_rows(
-    frame: pl.DataFrame,
+def ppa_grid_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """One grid row per candidate PPA, largest baseline first: title (hover: sector · area), MOA, the requested
+    amount (short; exact on hover; ordered by value), and the columns a recompute fills (``grid_update``) blank:
+    no lock, not excluded, nothing allocated, no problem."""
+    return [
+        {**fixed, LOCK_COLUMN: "", EXCLUDE_COLUMN: False, "allocated": "", "allocated__value": None, "problem": ""}
+        for fixed in _fixed_rows(frame)
+    ]
+
+
+def grid_update(
     edits: Any = None,
     allocated: Mapping[str, Decimal] | None = None,
     problems: Mapping[str, str] | None = None,
-) -> list[dict[str, Any]]:
-    """One grid row per candidate PPA, largest baseline first: title (hover: sector · area), MOA, the requested
-    amount (short; exact on hover; ordered by value), the lock text and exclusion from ``edits``, the allocated
-    amount (``allocated`` by PPA id: None when the inputs have problems, then the column is blank) and the PPA's
-    problem."""
+) -> dict[str, Any]:
+    """What a recompute changes in the PPA grid, merged into the rows already in the browser
+    (``pages.scenarios.MERGE_GRID_UPDATE_JS``) rather than sending every row's fixed part again: the locks and
+    exclusions of ``edits``, each PPA's allocated amount as short text and as a number for sorting (``allocated``
+    None when the inputs have problems: the column is then blank; a PPA missing from it shows ``missing``) and
+    each PPA's problem."""
     edits = lock_edits(edits)
-    locks, excluded = edits["locks"], set(edits["excluded"])
-    problems = problems or {}
-    rows = []
-    for fixed in _fixed_rows(frame):
-        ppa_id = fixed["ppa_id"]
-        amount = allocated.get(ppa_id) if allocated is not None else None
-        rows.append(
-            {
-                **fixed,
-                LOCK_COLUMN: locks.get(ppa_id, ""),
-                EXCLUDE_COLUMN: ppa_id in excluded,
-                "allocated": "" if allocated is None else fmt.peso_short(amount),
-                "allocated__value": None if amount is None else float(amount),
-                "problem": problems.get(ppa_id, ""),
-            }
-        )
-    return rows
+    known = None if allocated is None else [(k, v) for k, v in allocated.items() if v is not None]
+    return {
+        "locks": edits["locks"],
+        "excluded": edits["excluded"],
+        # three parallel lists, not an object per PPA: thousands of small containers per edit kept the collector busy
+        "allocated": None
+        if known is None
+        else {
+            "ids": [k for k, _ in known],
+            "texts": [fmt.peso_short(v) for _, v in known],
+            "values": [float(v) for _, v in known],
+        },
+        "missing": fmt.MISSING,
+        "problems": dict(problems or {}),
+    }

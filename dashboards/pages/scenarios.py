@@ -88,6 +88,7 @@ BOUND_MAX = f"{PREFIX}-bound-max"
 BOUND_MESSAGE = f"{PREFIX}-bound-message"
 PPA_GRID = f"{PREFIX}-ppa-grid"  # the PPAs, their locks and exclusions (AG Grid, in the layout)
 EDITS = f"{PREFIX}-edits"  # dcc.Store: the grid's locks and exclusions (scenario_figures.lock_edits)
+GRID_UPDATE = f"{PREFIX}-grid-update"  # dcc.Store: what the last recompute changes in the grid (grid_update)
 LOAD = f"{PREFIX}-load"
 CLONE = f"{PREFIX}-clone"
 
@@ -127,6 +128,30 @@ function(changes, edits) {
         }
     }
     return {locks: locks, excluded: Array.from(excluded).sort()};
+}
+"""
+# A recompute's grid_update (scenario_figures) merged into the grid's rows: every row keeps its fixed part.
+MERGE_GRID_UPDATE_JS = """
+function(update, rows) {
+    if (update === null || typeof update !== "object" || !Array.isArray(rows)) {
+        return window.dash_clientside.no_update;
+    }
+    const locks = update.locks || {};
+    const excluded = new Set(update.excluded || []);
+    const problems = update.problems || {};
+    const allocated = update.allocated;
+    const at = new Map(allocated ? allocated.ids.map((id, i) => [id, i]) : []);
+    return rows.map((row) => {
+        const id = row.ppa_id;
+        const i = at.get(id);
+        return Object.assign({}, row, {
+            lock: locks[id] || "",
+            exclude: excluded.has(id),
+            allocated: allocated ? (i === undefined ? update.missing : allocated.texts[i]) : "",
+            allocated__value: i === undefined ? null : allocated.values[i],
+            problem: problems[id] || "",
+        });
+    });
 }
 """
 LOCK_PROBLEM_STYLE = {"backgroundColor": "#fdecea", "color": "#c0392b"}
@@ -297,6 +322,7 @@ def layout(**_query: Any) -> html.Div:
             dcc.Store(id=LOADED),
             dcc.Store(id=SAVED_TICK, data=0),
             dcc.Store(id=EDITS, data=sf.lock_edits(None)),
+            dcc.Store(id=GRID_UPDATE),
             inputs,
             html.Div(id=STATUS, className="scenario-status"),
             dcc.Loading(html.Div(id=RESULTS), delay_show=400, type="dot"),
@@ -744,13 +770,9 @@ def recompute(
     amounts = None
     spec_json = None
     status: Any
-    with read_only(home) as con:
-        if spec is not None:
-            result = q.evaluate_spec(con, spec, year)
-            year_candidates = result.candidates
-        else:
-            year_candidates = q.year_inputs(con, year).candidates
     if spec is not None:
+        with read_only(home) as con:
+            result = q.evaluate_spec(con, spec, year)
         if result.outcome.allocation is None:
             problems = engine_problems(result.outcome.errors)
         else:
@@ -784,7 +806,7 @@ def recompute(
         message = problems["bounds"].get((i["dim"], i["key"])) or problems["bounds"].get(i["key"])
         bound_messages.append(message or "")
     bound_invalid = [bool(m) for m in bound_messages]
-    ppa_rows = sf.ppa_grid_rows(year_candidates, edits, amounts, problems["locked"])
+    grid = sf.grid_update(edits, amounts, problems["locked"])
     weights_message = problems.get("weights") or ""
     return (
         bool(problems.get("envelope")),
@@ -797,7 +819,7 @@ def recompute(
         bound_messages,
         status,
         outcome_results,
-        ppa_rows,
+        grid,
         spec_json,
     )
 
@@ -1125,7 +1147,7 @@ def register(app: dash.Dash, home: Home) -> None:
         Output({"type": BOUND_MESSAGE, "dim": ALL, "key": ALL}, "children"),
         Output(STATUS, "children"),
         Output(RESULTS, "children"),
-        Output(PPA_GRID, "rowData", allow_duplicate=True),
+        Output(GRID_UPDATE, "data"),
         Output(SPEC, "data"),
         Input(ENVELOPE, "value"),
         Input({"type": WEIGHT, "strategy": ALL}, "value"),
@@ -1148,6 +1170,15 @@ def register(app: dash.Dash, home: Home) -> None:
         Output(EDITS, "data", allow_duplicate=True),
         Input(PPA_GRID, "cellValueChanged"),
         State(EDITS, "data"),
+        prevent_initial_call=True,
+    )
+
+    # The recompute sends what changed in the grid; the rows already in the browser keep their fixed part.
+    app.clientside_callback(
+        MERGE_GRID_UPDATE_JS,
+        Output(PPA_GRID, "rowData", allow_duplicate=True),
+        Input(GRID_UPDATE, "data"),
+        State(PPA_GRID, "rowData"),
         prevent_initial_call=True,
     )
 

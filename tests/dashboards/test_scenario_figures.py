@@ -207,23 +207,39 @@ def test_grid_edits_read_from_the_store_drop_what_the_page_never_sends():
     }
 
 
-def test_grid_rows_largest_baseline_first_with_edits_allocation_and_problems():
-    rows = sf.ppa_grid_rows(
-        _candidates(),
-        {"locks": {"c": "abc"}, "excluded": ["a"]},
-        {"a": Decimal("0.00"), "b": Decimal("250.50"), "c": Decimal("9.99")},
-        {"c": "Not an amount"},
-    )
+def test_grid_rows_largest_baseline_first_with_the_recomputed_columns_blank():
+    rows = sf.ppa_grid_rows(_candidates())
     assert [r["ppa_id"] for r in rows] == ["b", "a", "c"]  # baseline desc, then id
     b, a, c = rows
     assert (b["title"], b["moa"], b["where"]) == ("b", "MOH", "social · Maguindanao")  # no title: its id
     assert (a["requested"], a["requested_exact"], a["requested__value"]) == ("₱1.50M", "₱1,500,000.00", 1500000.0)
-    assert (a["exclude"], a["lock"], c["lock"], c["exclude"]) == (True, "", "abc", False)
-    assert (b["allocated"], b["allocated__value"], a["allocated"]) == ("₱251", 250.5, "₱0")
-    assert (c["moa"], c["problem"], b["problem"]) == ("—", "Not an amount", "")
-    # inputs with problems: nothing recomputed, the Allocated column blank
-    blank = sf.ppa_grid_rows(_candidates(), None, None, None)
-    assert {r["allocated"] for r in blank} == {""} and {r["allocated__value"] for r in blank} == {None}
+    assert c["moa"] == "—"
+    assert {(r["lock"], r["exclude"], r["allocated"], r["allocated__value"], r["problem"]) for r in rows} == {
+        ("", False, "", None, "")
+    }
+
+
+def test_grid_update_carries_only_what_a_recompute_changes():
+    update = sf.grid_update(
+        {"locks": {"c": "abc"}, "excluded": ["a"]},
+        {"a": Decimal("0.00"), "b": Decimal("250.50"), "c": Decimal("9.99"), "d": None},
+        {"c": "Not an amount"},
+    )
+    assert update == {
+        "locks": {"c": "abc"},
+        "excluded": ["a"],
+        "allocated": {"ids": ["a", "b", "c"], "texts": ["₱0", "₱251", "₱10"], "values": [0.0, 250.5, 9.99]},
+        "missing": "—",
+        "problems": {"c": "Not an amount"},
+    }
+    # inputs with problems: nothing recomputed, the Allocated column blank (None, not an empty mapping)
+    assert sf.grid_update(None, None, None) == {
+        "locks": {},
+        "excluded": [],
+        "allocated": None,
+        "missing": "—",
+        "problems": {},
+    }
 
 
 def test_the_ppa_grid_edits_only_the_lock_and_exclude_columns():
@@ -235,10 +251,10 @@ def test_the_ppa_grid_edits_only_the_lock_and_exclude_columns():
 
 def test_grid_rows_fixed_part_is_formatted_once_per_frame_and_never_shared_between_frames():
     frame = _candidates()
-    first = sf.ppa_grid_rows(frame, {"locks": {"a": "5"}})
-    again = sf.ppa_grid_rows(frame, None, {"a": Decimal("1.00")})
+    first, again = sf.ppa_grid_rows(frame), sf.ppa_grid_rows(frame)
     assert [r["requested"] for r in first] == [r["requested"] for r in again]
-    assert (first[1]["lock"], again[1]["lock"], again[1]["allocated"]) == ("5", "", "₱1")  # edits are per call
+    first[1]["lock"] = "5"  # rows are new dicts per call: one call's rows never change another's
+    assert again[1]["lock"] == ""
     renamed = frame.with_columns(pl.Series("title", ["Bridges", "Seeds", "Wells"]))
     assert [r["title"] for r in sf.ppa_grid_rows(renamed)] == ["Seeds", "Bridges", "Wells"]
     assert [r["title"] for r in sf.ppa_grid_rows(frame)] == ["b", "Roads", "Clinics"]

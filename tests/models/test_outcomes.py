@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from models.outcomes import per_capita_inequality, projected_beneficiaries
+from models.outcomes import pairwise_spread, per_capita_inequality, projected_beneficiaries
 
 
 def _ppas(rows: list[tuple]) -> pl.DataFrame:
@@ -61,3 +63,15 @@ def test_projected_beneficiaries_scale_with_the_funded_share():
         }
     )
     assert projected_beneficiaries(ppas).to_list() == [600, 333, 0, 0]
+
+
+@given(st.lists(st.tuples(st.floats(0.001, 1.0), st.floats(0.0, 1e6, allow_subnormal=False)), min_size=1, max_size=40))
+def test_pairwise_spread_is_the_sum_over_every_pair(pairs: list[tuple[float, float]]) -> None:
+    weights, values = [w for w, _ in pairs], [y for _, y in pairs]
+    every_pair = sum(wr * wk * abs(yr - yk) for wr, yr in pairs for wk, yk in pairs)
+    assert pairwise_spread(weights, values) == pytest.approx(every_pair, rel=1e-9, abs=1e-6)
+
+
+def test_pairwise_spread_by_hand() -> None:
+    # |1 − 3|·0.5·0.25 + |1 − 2|·0.5·0.25 + |3 − 2|·0.25·0.25, each pair twice: 2 × (0.25 + 0.125 + 0.0625)
+    assert pairwise_spread([0.5, 0.25, 0.25], [1.0, 3.0, 2.0]) == pytest.approx(0.875)

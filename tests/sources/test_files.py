@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import gc
 import datetime as dt
+import gc
 import json
 import warnings
 from decimal import Decimal
@@ -635,7 +635,9 @@ def test_a_rejected_spreadsheet_leaves_no_file_open(typed: dict, tmp_path: Path,
     if extra == "header":
         write_xlsx(folder / f"{NEED}.xlsx", [*names, "Remarks (MOH)"], rows)
     else:
-        write_xlsx(folder / f"{NEED}.xlsx", names, [list(r) + (["stray"] if i == 0 else []) for i, r in enumerate(rows)])
+        write_xlsx(
+            folder / f"{NEED}.xlsx", names, [list(r) + (["stray"] if i == 0 else []) for i, r in enumerate(rows)]
+        )
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
         _fails(folder)
