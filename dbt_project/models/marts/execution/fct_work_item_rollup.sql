@@ -113,14 +113,15 @@ children as (
 
 tree as (
 
-    -- each item's root, depth and path (titles from the root down), walked top-down from every top: one
-    -- row per item reached. Items on a parent_id cycle are reached from no top and have no row (the depth
-    -- guard stops a walk at 64 levels).
+    -- each item's root, depth, path (titles from the root down) and ancestors (keys from the root down, itself
+    -- last), walked top-down from every top: one row per item reached. Items on a parent_id cycle are reached
+    -- from no top and have no row (the depth guard stops a walk at 64 levels), nor have their descendants.
     select
         item_key,
         item_key as root_key,
         0 as depth,
-        cast(title as varchar) as path
+        cast(title as varchar) as path,
+        [item_key] as ancestor_keys
 
     from linked
 
@@ -132,7 +133,8 @@ tree as (
         linked.item_key,
         tree.root_key,
         tree.depth + 1 as depth,
-        concat_ws(' > ', tree.path, linked.title) as path
+        concat_ws(' > ', tree.path, linked.title) as path,
+        list_append(tree.ancestor_keys, linked.item_key) as ancestor_keys
 
     from tree
 
@@ -145,28 +147,23 @@ tree as (
 
 closure as (
 
-    -- every (ancestor, descendant) pair of the parent_id hierarchy, each item paired with itself at
-    -- distance 0 (set-based, one recursive CTE; it does not rely on the MPTT lft/rght columns)
+    -- every (ancestor, descendant) pair among the items reached, each item paired with itself at distance 0:
+    -- the walk's ancestor lists unnested (one walk, not a second recursive join; it does not rely on the MPTT
+    -- lft/rght columns)
     select
-        item_key as ancestor_key,
+        ancestor_key,
         item_key,
-        0 as distance
+        depth + 1 - position as distance
 
-    from linked
+    from (
+        select
+            item_key,
+            depth,
+            unnest(ancestor_keys) as ancestor_key,
+            generate_subscripts(ancestor_keys, 1) as position
 
-    union all
-
-    select
-        closure.ancestor_key,
-        linked.item_key,
-        closure.distance + 1 as distance
-
-    from closure
-
-    inner join linked
-        on linked.parent_key = closure.item_key
-
-    where closure.distance < 64
+        from tree
+    ) as unnested
 
 ),
 
