@@ -25,7 +25,7 @@ from dash.exceptions import PreventUpdate
 from dashboards import auth, export, ids
 from dashboards import quality_figures as qf
 from dashboards import quality_queries as qq
-from dashboards.components import bind, filters_from_store, section_card, table
+from dashboards.components import bind, filters_from_store, grid, section_card, table
 from dashboards.filters import Filters
 from ingest.home import Home
 from ingest.state import utcnow
@@ -47,6 +47,7 @@ DELETED = "dq-deleted"
 UNMATCHED = "dq-unmatched"
 POPULATION = "dq-population"
 DUPLICATES = "dq-duplicates"
+DUPLICATES_GRID = "dq-duplicates-grid"
 DUPLICATES_CAPTION = "dq-duplicates-caption"
 HELP_DUPLICATES = "dq-help-duplicates"
 EXPORT = "dq"  # prefix of the export buttons and download
@@ -375,7 +376,7 @@ def duplicates_table(filters_data: dict[str, list[Any]] | None, home: Home) -> t
     with read_only(home) as con:
         frame = qq.duplicate_pairs(con)
     caption = f"Showing {qf.shown_of(frame, 'pair')}"
-    return caption, table(qf.DUPLICATE_COLUMNS, qf.duplicate_rows(frame), empty=qf.DUPLICATES_NONE)
+    return caption, grid(DUPLICATES_GRID, qf.DUPLICATE_COLUMNS, qf.duplicate_rows(frame), empty=qf.DUPLICATES_NONE)
 
 
 def export_tables(_filters: Filters, home: Home, source: str | None, table_name: str | None) -> export.Export:

@@ -8,7 +8,17 @@ import pytest
 
 from dashboards import quality_queries as qq
 from ingest.warehouse import read_only
-from tests.browser import choose, download, open_page, screenshot, severe_console_entries, text, wait
+from tests.browser import (
+    choose,
+    download,
+    grid_row_css,
+    grid_rows,
+    open_page,
+    screenshot,
+    severe_console_entries,
+    text,
+    wait,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -27,9 +37,10 @@ def test_data_quality_page(demo_url, demo_home, page_browser):
 
     open_page(driver, demo_url + "/data-quality")
     if pairs.height:
-        wait(driver).until(lambda d: _rows(d, "dq-duplicates") == min(pairs.height, qq.DUPLICATES_LIMIT))
+        wait(driver).until(lambda d: grid_rows(d, "dq-duplicates-grid") == min(pairs.height, qq.DUPLICATES_LIMIT))
         first = pairs.row(0, named=True)
-        shown = text(driver, "#dq-duplicates tbody tr:first-child")
+        first_row = grid_row_css("dq-duplicates-grid") + "[row-index='0']"
+        shown = wait(driver).until(lambda d: text(d, first_row))
         assert first["title_a"] in shown and first["title_b"] in shown
         assert f"{float(first['title_similarity']):.3f}" in shown
         noun = "pair" if pairs.height == 1 else "pairs"
@@ -43,7 +54,7 @@ def test_data_quality_page(demo_url, demo_home, page_browser):
     wait(driver).until(lambda d: "fiscal_year=2025" in d.current_url)
     open_page(driver, driver.current_url)
     wait(driver).until(
-        lambda d: _rows(d, "dq-duplicates") == min(pairs.height, qq.DUPLICATES_LIMIT),
+        lambda d: grid_rows(d, "dq-duplicates-grid") == min(pairs.height, qq.DUPLICATES_LIMIT),
         message="the fiscal year changed the duplicates",
     )
 
