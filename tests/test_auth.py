@@ -122,7 +122,7 @@ def _clone_body(app, scenario_id: int) -> dict:
     }
 
 
-def _review_body(app, note: str, reviewer: str) -> dict:
+def _review_body(app, note: str) -> dict:
     key = _key(app, "reviews", alignment.REVIEW_FEEDBACK)
     return {
         "output": key,
@@ -132,7 +132,6 @@ def _review_body(app, note: str, reviewer: str) -> dict:
             {"id": alignment.REVIEW_PPA, "property": "value", "value": "1"},  # a PPA of the tiny warehouse
             {"id": alignment.REVIEW_GOAL, "property": "value", "value": None},  # a note without a tag
             {"id": alignment.REVIEW_NOTE, "property": "value", "value": note},
-            {"id": alignment.REVIEW_REVIEWER, "property": "value", "value": reviewer},
             {"id": alignment.REVIEW_SAVED, "property": "data", "value": 0},
         ],
         "changedPropIds": [f"{alignment.REVIEW_SAVE}.n_clicks"],
@@ -334,18 +333,19 @@ def test_only_reviewers_and_admins_save_bdp_reviews(site, signed):
 
     home, app, url = site
     for role in ("viewer", "planner"):
-        web, name = signed[role]
-        response = _post(web, url, _review_body(app, f"note by {role}", name))
+        web, _name = signed[role]
+        response = _post(web, url, _review_body(app, f"note by {role}"))
         assert response.status_code == 403
         assert response.json() == {"error": f"role {role} cannot save BDP tags and review notes"}
     assert [r for r in reviews.stored(home) if r["note"].startswith("note by")] == []
     for role in ("reviewer", "admin"):
-        web, name = signed[role]
-        response = _post(web, url, _review_body(app, f"note by {role}", name))
+        web, _name = signed[role]
+        response = _post(web, url, _review_body(app, f"note by {role}"))
         assert response.status_code == 200 and "Review saved" in response.text
-    assert sorted(r["note"] for r in reviews.stored(home) if r["note"].startswith("note by")) == [
-        "note by admin",
-        "note by reviewer",
+    # each review is recorded under the account that saved it
+    assert sorted((r["note"], r["reviewer"]) for r in reviews.stored(home) if r["note"].startswith("note by")) == [
+        ("note by admin", signed["admin"][1]),
+        ("note by reviewer", signed["reviewer"][1]),
     ]
 
 

@@ -28,6 +28,8 @@ from dashboards.components import (
     filter_note,
     filters_from_store,
     grid,
+    input_checks,
+    refuse_misfits,
     section_card,
     table,
 )
@@ -89,6 +91,7 @@ def _score_help() -> html.Div:
 def _review_form() -> html.Div:
     """The review form; its Save is disabled, with a note saying why, for a user whose role may not review."""
     may_review = auth.allowed(PERMISSION)
+    user = auth.current()
     note = [] if may_review else [html.P(auth.refusal(PERMISSION), id=REVIEW_ROLE_NOTE, className="role-note")]
     return html.Div(
         [
@@ -111,7 +114,8 @@ def _review_form() -> html.Div:
                 placeholder=f"Why the PPA aligns (or not) with the BDP; up to {reviews.NOTE_MAX:,} characters",
             ),
             dbc.Label("Reviewer", html_for=REVIEW_REVIEWER, className="filter-label mt-2"),
-            dbc.Input(id=REVIEW_REVIEWER, value="", maxLength=reviews.REVIEWER_MAX, placeholder="Your name"),
+            # the signed-in account, recorded with the review by the server (never a name typed in the form)
+            dbc.Input(id=REVIEW_REVIEWER, value=user.username if user else "", readonly=True, plaintext=True),
             html.Div(
                 [
                     dbc.Button(
@@ -349,10 +353,12 @@ def save_review(
     ppa_id: str | None,
     goal_id: str | None,
     note: str | None,
-    reviewer: str | None,
     saved: int | None,
     home: Home,
+    *,
+    reviewer: str | None,
 ) -> tuple[Any, int, str]:
+    """Store a review by ``reviewer``: the signed-in account (``register`` passes it), whatever the form shows."""
     if not n_clicks:
         raise PreventUpdate
     try:
@@ -372,6 +378,18 @@ def save_review(
         id="align-review-ok",
     )
     return alert, (saved or 0) + 1, ""
+
+
+def signed_in_review(home: Home) -> Any:
+    """The save callback: ``save_review`` of the inputs that fit its annotations, by the signed-in account."""
+    checks = input_checks(save_review)[:5]
+
+    def review_save(*inputs: Any) -> Any:
+        refuse_misfits(checks, inputs)
+        user = auth.current()
+        return save_review(*inputs, home, reviewer=user.username if user else None)
+
+    return review_save
 
 
 def reviews_table(filters_data: dict[str, list[Any]] | None, _saved: int | None, home: Home) -> Any:
@@ -436,10 +454,9 @@ def register(app: dash.Dash, home: Home) -> None:
         State(REVIEW_PPA, "value"),
         State(REVIEW_GOAL, "value"),
         State(REVIEW_NOTE, "value"),
-        State(REVIEW_REVIEWER, "value"),
         State(REVIEW_SAVED, "data"),
         prevent_initial_call=True,
-    )(auth.requires(PERMISSION)(bind(save_review, home)))
+    )(auth.requires(PERMISSION)(signed_in_review(home)))
     app.callback(Output(REVIEWS, "children"), Input(ids.FILTERS, "data"), Input(REVIEW_SAVED, "data"))(
         bind(reviews_table, home)
     )

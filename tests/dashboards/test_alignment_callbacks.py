@@ -28,7 +28,7 @@ def test_callbacks_wait_for_the_shell(home):
     with pytest.raises(PreventUpdate):
         page.reviews_table(None, 0, home)
     with pytest.raises(PreventUpdate):
-        page.save_review(0, "p1", "g1", "note", "Ana", 0, home)
+        page.save_review(0, "p1", "g1", "note", 0, home, reviewer="Ana")
 
 
 def test_sections(home):
@@ -82,13 +82,13 @@ def test_a_review_cell_of_the_untagged_grid_picks_its_ppa():
 
 
 def test_saving_a_review_shows_it_as_pending(home):
-    alert, saved, note = page.save_review(1, "p5", None, "", "", 4, home)
+    alert, saved, note = page.save_review(1, "p5", None, "", 4, home, reviewer=None)
     assert "Not saved." in text_of(alert)
     assert "Choose a BDP goal to tag the PPA to, or write a note (or both)." in text_of(alert)
     assert "Enter your name as the reviewer." in text_of(alert)
     assert (saved, note) == (page.dash.no_update, page.dash.no_update)
 
-    alert, saved, note = page.save_review(2, "p5", "g1", "Legal aid serves goal one", "Ana", 4, home)
+    alert, saved, note = page.save_review(2, "p5", "g1", "Legal aid serves goal one", 4, home, reviewer="Ana")
     assert "Review saved (pending refresh)" in text_of(alert)
     assert (saved, note) == (5, "")
     listed = page.reviews_table(FY_2025, saved, home)

@@ -87,7 +87,7 @@ def test_alignment_page(alignment_url, alignment_home, page_browser):
     driver.find_element(By.ID, "align-review-save").click()
     wait(driver).until(lambda d: "Not saved." in (text(d, "#align-review-feedback") or ""))
     feedback = text(driver, "#align-review-feedback")
-    assert "Choose the PPA you are reviewing." in feedback and "Enter your name as the reviewer." in feedback
+    assert "Choose the PPA you are reviewing." in feedback and "Enter your name as the reviewer." not in feedback
     assert "Choose a BDP goal to tag the PPA to, or write a note (or both)." in feedback
 
     # "Review" on the first untagged PPA chooses it in the form; tag it to a goal with a note
@@ -99,13 +99,17 @@ def test_alignment_page(alignment_url, alignment_home, page_browser):
     goal = by_goal_2025.filter(is_untagged=False).row(0, named=True)
     choose(driver, "align-review-goal", goal["goal_title"])
     driver.find_element(By.ID, "align-review-note").send_keys(NOTE)
-    driver.find_element(By.ID, "align-review-reviewer").send_keys("Ana Reviewer")
+    # the reviewer is the signed-in account, shown read-only: typing changes nothing
+    reviewer = driver.find_element(By.ID, "align-review-reviewer")
+    signed_in = reviewer.get_attribute("value")
+    assert signed_in and reviewer.get_attribute("readonly") is not None
+    reviewer.send_keys("Somebody Else")
     driver.find_element(By.ID, "align-review-save").click()
     wait(driver).until(lambda d: "Review saved (pending refresh)" in (text(d, "#align-review-feedback") or ""))
     wait(driver).until(lambda d: NOTE in (text(d, "#align-reviews") or ""))
     row = text(driver, "#align-reviews tbody tr.row-pending")
     assert row is not None and "Pending refresh" in row and ppa["title"] in row and goal["goal_title"] in row
-    assert "Ana Reviewer" in row
+    assert signed_in in row and "Somebody Else" not in row
     assert driver.find_element(By.ID, "align-review-note").get_attribute("value") == ""  # ready for the next one
 
     # the PPA dropdown searches on the server as the reviewer types (a few options, never every PPA)
