@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from ingest import scenarios as scenario_store
 from ingest import users
 from ingest.home import Home
 from ingest.locking import refresh_lock
+from ingest.warehouse import publish, published_path
 from models.allocation import ScenarioSpec, StrategyWeight
 from models.spec_json import spec_to_json
 from tests.auth import make_user, sign_in, sign_out
@@ -36,10 +38,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Home, objec
         yield home, app, url
 
 
-@pytest.fixture(scope="module")
-def signed(site) -> dict[str, tuple[requests.Session, str]]:
-    """One signed-in session per role: role -> (session, username)."""
-    home, _app, url = site
+def _sessions(home: Home, url: str) -> dict[str, tuple[requests.Session, str]]:
     sessions = {}
     for role in users.ROLES:
         name, password = make_user(home, role)
@@ -47,6 +46,33 @@ def signed(site) -> dict[str, tuple[requests.Session, str]]:
         sign_in(web, url, name, password)
         sessions[role] = (web, name)
     return sessions
+
+
+@pytest.fixture(scope="module")
+def signed(site) -> dict[str, tuple[requests.Session, str]]:
+    """One signed-in session per role: role -> (session, username)."""
+    home, _app, url = site
+    return _sessions(home, url)
+
+
+@pytest.fixture(scope="module")
+def scenario_site(tmp_path_factory: pytest.TempPathFactory, demo_home: Home) -> Iterator[tuple[Home, object, str]]:
+    """A home of its own (its own state database) serving a copy of the demo warehouse: saving a scenario runs the
+    engine on the year's PPAs, which the tiny warehouse does not have."""
+    root = tmp_path_factory.mktemp("auth-scenarios")
+    home = Home(root / "home").ensure()
+    copy = root / "demo.duckdb"
+    shutil.copyfile(published_path(demo_home).resolve(), copy)
+    publish(home, copy)
+    app = create_app(home)
+    with serving(app) as url:
+        yield home, app, url
+
+
+@pytest.fixture(scope="module")
+def scenario_signed(scenario_site) -> dict[str, tuple[requests.Session, str]]:
+    home, _app, url = scenario_site
+    return _sessions(home, url)
 
 
 def _outputs(key: str) -> list[dict]:
@@ -72,9 +98,9 @@ HEADLINE = {
 }
 
 
-def _save_scenario_body(app, name: str, owner: str) -> dict:
+def _save_scenario_body(app, name: str, owner: str, weight: object = 1) -> dict:
     key = _key(app, "scenarios", scenarios.NAME_INPUT + ".invalid")
-    spec = spec_to_json(ScenarioSpec(envelope="1000000.00", strategies=(StrategyWeight("needs", 1),)))
+    spec = spec_to_json(ScenarioSpec(envelope="1000000.00", strategies=(StrategyWeight("needs", weight),)))
     state = {
         scenarios.NAME_INPUT: name,
         scenarios.OWNER: owner,
@@ -298,16 +324,16 @@ def test_the_role_registry_covers_every_writing_callback(site):
 
 
 @pytest.mark.parametrize("role", ["viewer", "reviewer"])
-def test_a_role_without_scenarios_cannot_save_or_clone_one(site, signed, role):
-    home, app, url = site
-    web, name = signed[role]
+def test_a_role_without_scenarios_cannot_save_or_clone_one(scenario_site, scenario_signed, role):
+    home, app, url = scenario_site
+    web, name = scenario_signed[role]
     before = scenario_store.list_scenarios(home.state_url)
     response = _post(web, url, _save_scenario_body(app, f"by {name}", name))
     assert response.status_code == 403
     assert response.json() == {"error": f"role {role} cannot save or change scenarios"}
     assert scenario_store.list_scenarios(home.state_url) == before
     # a saved one (by a planner) cannot be cloned either
-    planner, planner_name = signed["planner"]
+    planner, planner_name = scenario_signed["planner"]
     assert _post(planner, url, _save_scenario_body(app, f"to clone {role}", planner_name)).status_code == 200
     (saved,) = [s for s in scenario_store.list_scenarios(home.state_url) if s["name"] == f"to clone {role}"]
     count = len(scenario_store.list_scenarios(home.state_url))
@@ -315,9 +341,9 @@ def test_a_role_without_scenarios_cannot_save_or_clone_one(site, signed, role):
     assert len(scenario_store.list_scenarios(home.state_url)) == count
 
 
-def test_a_planner_saves_and_clones_scenarios(site, signed):
-    home, app, url = site
-    web, name = signed["planner"]
+def test_a_planner_saves_and_clones_scenarios(scenario_site, scenario_signed):
+    home, app, url = scenario_site
+    web, name = scenario_signed["planner"]
     response = _post(web, url, _save_scenario_body(app, "Planner's plan", "Budget office"))
     assert response.status_code == 200 and "Saved 'Planner's plan'" in response.text
     (row,) = [s for s in scenario_store.list_scenarios(home.state_url) if s["name"] == "Planner's plan"]
@@ -326,6 +352,16 @@ def test_a_planner_saves_and_clones_scenarios(site, signed):
     response = _post(web, url, _clone_body(app, row["scenario_id"]))
     assert response.status_code == 200 and "Cloned" in response.text
     assert "Planner's plan (copy)" in {s["name"] for s in scenario_store.list_scenarios(home.state_url)}
+
+
+def test_a_scenario_that_does_not_compute_is_not_saved(scenario_site, scenario_signed):
+    """The spec comes back from the browser: one changed there (weights summing to ½) is refused by the engine."""
+    home, app, url = scenario_site
+    web, _name = scenario_signed["planner"]
+    response = _post(web, url, _save_scenario_body(app, "Tampered plan", "Budget office", weight="0.5"))
+    assert response.status_code == 200
+    assert "Not saved: the scenario does not compute (the strategy weights must sum to 1" in response.text
+    assert "Tampered plan" not in {s["name"] for s in scenario_store.list_scenarios(home.state_url)}
 
 
 def test_only_reviewers_and_admins_save_bdp_reviews(site, signed):

@@ -855,6 +855,13 @@ def save(
         spec = readable_spec(spec_json)
         if spec is None:
             raise PreventUpdate
+        # the spec comes back from the browser: it is saved only if it computes here, on the year's PPAs
+        with read_only(home) as con:
+            outcome = q.evaluate_spec(con, spec, year).outcome
+        if outcome.allocation is None:
+            problems = "; ".join(p.message for p in outcome.errors)
+            message = dbc.Alert(f"Not saved: the scenario does not compute ({problems}).", color="danger")
+            return False, "", False, "", message, dash.no_update, dash.no_update
         row = store.save(
             home.state_url,
             spec,
