@@ -65,50 +65,13 @@ GOAL_COLOURS = ("#12355b", "#1b4f72", "#2e86c1", "#5b8db8", "#21618c", "#2874a6"
 PPAS_PER_BOX = 12
 
 
-def _ppa_leaves(frame: pl.DataFrame, per_box: int = PPAS_PER_BOX) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The PPA rows drawn one by one (the ``per_box`` largest of each goal × MOA, ties in the frame's order; kept
-    in the frame's order) and, per
-    goal × MOA with more, one row of the others: ``goal_key``, ``moa_acronym``, ``aligned_budget`` (their exact
-    sum), ``len`` (how many)."""
-    ranked = frame.with_columns(
-        pl.col("aligned_budget")
-        .fill_null(0)
-        .rank("ordinal", descending=True)
-        .over("goal_key", "moa_acronym")
-        .alias("_rank"),
-    )
-    shown = ranked.filter(pl.col("_rank") <= per_box).drop("_rank")
-    others = (
-        ranked.filter(pl.col("_rank") > per_box)
-        .group_by("goal_key", "moa_acronym", maintain_order=True)
-        .agg(pl.col("aligned_budget").sum(), pl.len())
-    )
-    return shown, others
-
-
-def fold(frame: pl.DataFrame, per_box: int = PPAS_PER_BOX) -> pl.DataFrame:
-    """``alignment_queries.budget_by_goal`` folded as ``alignment_queries.budget_by_goal_folded`` folds it in SQL:
-    the shown PPAs' rows, then per goal × MOA with more one row of the others (``ppa_id`` null, ``others_count``
-    how many); ``moa_ppa_count`` on every row."""
-    counted = frame.with_columns(pl.len().over("goal_key", "moa_acronym").cast(pl.Int64).alias("moa_ppa_count"))
-    shown, others = _ppa_leaves(counted, per_box)
-    firsts = counted.group_by("goal_key", "moa_acronym", maintain_order=True).first()
-    others = others.rename({"len": "others_count"}).join(
-        firsts.drop("ppa_id", "title", "aligned_budget"), on=["goal_key", "moa_acronym"], nulls_equal=True
-    )
-    shown = shown.with_columns(pl.lit(None, pl.Int64).alias("others_count"))
-    return pl.concat([shown, others.with_columns(pl.col("others_count").cast(pl.Int64))], how="diagonal_relaxed")
-
-
 # ---------------------------------------------------------------------------------------------- treemap
 def goal_treemap(frame: pl.DataFrame, per_box: int = PPAS_PER_BOX) -> go.Figure:
-    """Goals → MOAs → PPAs (``alignment_queries.budget_by_goal``, or already folded by
-    ``alignment_queries.budget_by_goal_folded`` with the same ``per_box``); the untagged bucket grey and labelled.
-    Under each goal × MOA the ``per_box`` largest PPAs, then one box for the others with their exact total."""
+    """Goals → MOAs → PPAs, from ``alignment_queries.budget_by_goal_folded`` with the same ``per_box``: under each
+    goal × MOA its ``per_box`` largest PPAs, then one box for the others with their exact total; the untagged
+    bucket grey and labelled."""
     if frame.height == 0 or not any((v or 0) > 0 for v in frame["aligned_budget"].to_list()):
         return empty_figure(TREEMAP_TITLE, "No budget in this selection", height=460)
-    if "others_count" not in frame.columns:
-        frame = fold(frame, per_box)
     ids, labels, parents, values, colours, hover = [], [], [], [], [], []
     goals = frame.select("goal_key", "goal_title", "is_untagged", "goal_budget").unique(maintain_order=True)
     total = sum((v or Decimal(0)) for v in goals["goal_budget"].to_list())

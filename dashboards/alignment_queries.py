@@ -113,12 +113,9 @@ order by
     others_count is not null, is_untagged, goal_budget desc, goal_key, moa_budget desc, moa_acronym nulls last,
     aligned_budget desc, ppa_id
 """
-TREEMAP_PPAS_PER_BOX = 12
 
 
-def budget_by_goal_folded(
-    con: duckdb.DuckDBPyConnection, filters: Filters, per_box: int = TREEMAP_PPAS_PER_BOX
-) -> pl.DataFrame:
+def budget_by_goal_folded(con: duckdb.DuckDBPyConnection, filters: Filters, per_box: int) -> pl.DataFrame:
     """:func:`budget_by_goal` folded for the treemap: under each goal × MOA its ``per_box`` largest PPAs (by
     aligned budget, ties by PPA id), then one row of the others, ``ppa_id`` and ``title`` null, ``others_count``
     how many (null on a PPA's row) and ``aligned_budget`` their exact sum. ``moa_ppa_count``: the goal × MOA's

@@ -10,6 +10,7 @@ import pytest
 
 from dashboards import alignment_figures as af
 from dashboards import theme
+from tests.dashboards.alignment_fold import fold, ppa_leaves
 
 
 def _by_goal(rows: list[tuple]) -> pl.DataFrame:
@@ -43,7 +44,7 @@ def test_treemap_goals_then_moas_then_ppas_untagged_grey_and_labelled():
             ("untagged", "Untagged (no BDP goal)", True, None, None, "p5", "Tools", Decimal("30.25")),
         ]
     )
-    fig = af.goal_treemap(frame)
+    fig = af.goal_treemap(fold(frame, af.PPAS_PER_BOX))
     trace = fig.data[0]
     assert list(trace.ids) == [
         "goal:g1",
@@ -98,7 +99,7 @@ def test_treemap_folds_the_smaller_ppas_of_a_moa_into_one_exact_box():
         [("g1", "One", False, "MPW", "Public Works", f"p{i}", f"PPA {i}", Decimal(b)) for i, b in enumerate(budgets)]
         + [("g1", "One", False, "MOH", "Health", "h1", "Clinic", Decimal("7.00"))]
     )
-    trace = af.goal_treemap(frame, per_box=2).data[0]
+    trace = af.goal_treemap(fold(frame, 2), per_box=2).data[0]
     assert list(trace.ids) == [
         "goal:g1",
         "goal:g1/moa:MPW",
@@ -115,7 +116,7 @@ def test_treemap_folds_the_smaller_ppas_of_a_moa_into_one_exact_box():
     assert "none larger than the 2 shown" in trace.customdata[-1][0]
     assert "PPAs: 5" in trace.customdata[1][0] and "₱906.96" in trace.customdata[1][0]  # the MOA box: all five
     # a MOA with no more PPAs than fit shows each, with no "others" box
-    assert [i for i in af.goal_treemap(frame, per_box=5).data[0].ids if i.endswith("/others")] == []
+    assert [i for i in af.goal_treemap(fold(frame, 5), per_box=5).data[0].ids if i.endswith("/others")] == []
 
 
 def test_treemap_at_scale_keeps_every_total_exact():
@@ -128,7 +129,7 @@ def test_treemap_at_scale_keeps_every_total_exact():
         for p in range(40)
     ]  # fmt: skip
     frame = _by_goal(rows)
-    shown, others = af._ppa_leaves(frame, 12)
+    shown, others = ppa_leaves(frame, 12)
     assert shown.height == 3 * 4 * 12 and others.height == 3 * 4 and others["len"].to_list() == [28] * 12
     assert shown["aligned_budget"].sum() + others["aligned_budget"].sum() == frame["aligned_budget"].sum()
     for (goal, moa), group in frame.group_by(["goal_key", "moa_acronym"]):
@@ -137,7 +138,7 @@ def test_treemap_at_scale_keeps_every_total_exact():
         assert drawn + rest == group["moa_budget"][0]
         # the shown ones are the largest of their box
         assert drawn == group["aligned_budget"].sort(descending=True).head(12).sum()
-    trace = af.goal_treemap(frame).data[0]
+    trace = af.goal_treemap(fold(frame, 12), per_box=12).data[0]
     assert len(trace.ids) == 3 + 12 + 3 * 4 * 12 + 12
 
 
@@ -146,7 +147,7 @@ def test_treemap_at_scale_keeps_every_total_exact():
     [[], [("untagged", "Untagged (no BDP goal)", True, "MOH", "Health", "p1", "Feeding", Decimal("0.00"))]],
 )
 def test_treemap_empty_states_say_why(rows):
-    fig = af.goal_treemap(_by_goal(rows))
+    fig = af.goal_treemap(fold(_by_goal(rows), af.PPAS_PER_BOX))
     assert len(fig.data) == 0
     assert fig.layout.annotations[0].text == "No budget in this selection"
 

@@ -17,9 +17,11 @@ import polars as pl
 import pytest
 
 from dashboards import alignment_queries as aq
+from dashboards.alignment_figures import PPAS_PER_BOX as PER_BOX  # the page's box size
 from dashboards.filters import Filters
 from ingest.home import Home
 from ingest.warehouse import publish, read_only
+from tests.dashboards.alignment_fold import fold
 
 HOSTILE = "x' OR 1=1 --"
 
@@ -286,9 +288,7 @@ def test_ppa_search(con):
 
 
 def _fold_in_python(con, filters, per_box):
-    from dashboards import alignment_figures as af
-
-    return af.fold(aq.budget_by_goal(con, filters), per_box)
+    return fold(aq.budget_by_goal(con, filters), per_box)
 
 
 def test_budget_by_goal_folded_on_the_small_warehouse(con):
@@ -311,7 +311,7 @@ def test_budget_by_goal_folded_on_the_small_warehouse(con):
         Filters(moas=(HOSTILE,)),
     ):
         full = aq.budget_by_goal(con, filters)
-        unfolded = aq.budget_by_goal_folded(con, filters)
+        unfolded = aq.budget_by_goal_folded(con, filters, PER_BOX)
         assert unfolded.select(full.columns).rows() == full.rows()
         assert unfolded["others_count"].null_count() == unfolded.height
     for per_box in (1, 2):
@@ -342,7 +342,7 @@ def test_budget_by_goal_folded_at_scale_adds_up_to_the_centavo():
         )
         for filters in (Filters(), Filters(fiscal_years=(2026,)), Filters(moas=("M1", "M2"))):
             full = aq.budget_by_goal(con, filters)
-            folded = aq.budget_by_goal_folded(con, filters)
+            folded = aq.budget_by_goal_folded(con, filters, PER_BOX)
             sizes = full.group_by("goal_key", "moa_acronym").len()["len"].to_list()
             assert folded.height == sum(min(n, 12) + (n > 12) for n in sizes) < full.height / 2
             assert folded.rows() == _fold_in_python(con, filters, 12).select(folded.columns).rows()
