@@ -191,6 +191,10 @@ def _extra_arguments(con: duckdb.DuckDBPyConnection, function: Callable[..., Any
             extra[name] = None
         elif name == "ppa_ids":
             extra[name] = []
+        elif name == "per_box":
+            from dashboards.alignment_figures import PPAS_PER_BOX
+
+            extra[name] = PPAS_PER_BOX
         else:
             raise AssertionError(f"{function.__module__}.{function.__name__}: no value for {name}")
     return extra
