@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+import cachetools
 import duckdb
 import polars as pl
 
@@ -193,8 +193,8 @@ class YearInputs:
     need_links: pl.DataFrame
 
 
-_YEAR_CACHE: OrderedDict[tuple, YearInputs] = OrderedDict()
 _YEAR_CACHE_SIZE = 8
+_YEAR_CACHE: cachetools.LRUCache[tuple, YearInputs] = cachetools.LRUCache(maxsize=_YEAR_CACHE_SIZE)
 _YEAR_CACHE_LOCK = threading.Lock()
 _DATABASE_SQL = "select path, readonly from duckdb_databases() where database_name = current_database()"
 
@@ -221,15 +221,12 @@ def year_inputs(con: duckdb.DuckDBPyConnection, fiscal_year: int) -> YearInputs:
     if key is not None:
         with _YEAR_CACHE_LOCK:
             hit = _YEAR_CACHE.get(key)
-            if hit is not None:
-                _YEAR_CACHE.move_to_end(key)
-                return hit
+        if hit is not None:
+            return hit
     inputs = YearInputs(candidates(con, fiscal_year), ceilings(con, fiscal_year), need_links(con, fiscal_year))
     if key is not None:
         with _YEAR_CACHE_LOCK:
             _YEAR_CACHE[key] = inputs
-            while len(_YEAR_CACHE) > _YEAR_CACHE_SIZE:
-                _YEAR_CACHE.popitem(last=False)
     return inputs
 
 
