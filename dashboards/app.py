@@ -318,9 +318,10 @@ def create_app(home: Home) -> dash.Dash:
     pages = [dash.page_registry[m.__name__] for m in modules if getattr(m, "IN_NAVBAR", True)]
     app.layout = shell(pages)
     _register_shell_callbacks(app, home)
-    from dashboards import api, auth
+    from dashboards import answer_cache, api, auth
 
     auth.install(app, home)
+    answer_cache.install(app, home)  # after the sign-in guard: only allowed requests reach the shared answers
     api.install(app, home)
     return app
 

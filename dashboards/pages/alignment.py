@@ -20,6 +20,7 @@ from dash.exceptions import PreventUpdate
 from dashboards import alignment_figures as af
 from dashboards import alignment_queries as aq
 from dashboards import auth, export, ids, reviews
+from dashboards.answer_cache import shared
 from dashboards.components import (
     GRAPH_CONFIG,
     bind,
@@ -295,6 +296,7 @@ def untagged_grid(frame: Any) -> Any:
 
 
 # ------------------------------------------------------------------------------------------ callbacks
+@shared
 def treemap(filters_data: dict[str, list[Any]] | None, home: Home) -> go.Figure:
     filters = filters_from_store(filters_data)
     with read_only(home) as con:
@@ -302,6 +304,7 @@ def treemap(filters_data: dict[str, list[Any]] | None, home: Home) -> go.Figure:
     return af.goal_treemap(frame, af.PPAS_PER_BOX)
 
 
+@shared
 def scores_table(filters_data: dict[str, list[Any]] | None, home: Home) -> tuple[str, Any]:
     filters = filters_from_store(filters_data)
     with read_only(home) as con:
@@ -309,6 +312,7 @@ def scores_table(filters_data: dict[str, list[Any]] | None, home: Home) -> tuple
     return f"Showing {af.shown_of(frame)}", score_table(af.score_rows(frame))
 
 
+@shared
 def untagged_table(filters_data: dict[str, list[Any]] | None, home: Home) -> tuple[str, Any]:
     filters = filters_from_store(filters_data)
     with read_only(home) as con:
@@ -316,6 +320,7 @@ def untagged_table(filters_data: dict[str, list[Any]] | None, home: Home) -> tup
     return af.untagged_summary(frame), untagged_grid(frame)
 
 
+@shared
 def goal_options(filters_data: dict[str, list[Any]] | None, home: Home) -> list[dict]:
     filters_from_store(filters_data)  # wait for the shell
     with read_only(home) as con:
@@ -323,6 +328,7 @@ def goal_options(filters_data: dict[str, list[Any]] | None, home: Home) -> list[
     return af.goal_options(goals)
 
 
+@shared
 def ppa_options(
     filters_data: dict[str, list[Any]] | None, search: str | None, chosen: str | None, home: Home
 ) -> list[dict]:

@@ -19,6 +19,7 @@ from dash import Input, Output, State, dcc, html
 from dashboards import ceiling_figures as cf
 from dashboards import ceiling_queries as cq
 from dashboards import export, ids
+from dashboards.answer_cache import shared
 from dashboards.components import (
     bind,
     empty_state,
@@ -182,6 +183,7 @@ def layout(**_query: Any) -> html.Div:
 
 
 # ------------------------------------------------------------------------------------------ callbacks
+@shared
 def tiles(filters_data: dict[str, list[Any]] | None, home: Home) -> list[dbc.Card]:
     filters = filters_from_store(filters_data)
     with read_only(home) as con:
@@ -189,6 +191,7 @@ def tiles(filters_data: dict[str, list[Any]] | None, home: Home) -> list[dbc.Car
     return [tile_card(t) for t in cf.summary_tiles(frame)]
 
 
+@shared
 def chart(filters_data: dict[str, list[Any]] | None, home: Home) -> go.Figure:
     filters = filters_from_store(filters_data)
     with read_only(home) as con:
@@ -212,6 +215,7 @@ def choose_ceiling(
     return options, chosen if chosen in known else None
 
 
+@shared
 def ceilings_table(filters_data: dict[str, list[Any]] | None, selected: str | None, home: Home) -> Any:
     filters = filters_from_store(filters_data)
     with read_only(home) as con:
@@ -219,6 +223,7 @@ def ceilings_table(filters_data: dict[str, list[Any]] | None, selected: str | No
     return table(cf.CEILING_COLUMNS, cf.ceiling_rows(frame, selected), empty=cf.NO_CEILINGS)
 
 
+@shared
 def ppa_list(filters_data: dict[str, list[Any]] | None, selected: str | None, home: Home) -> tuple[str, Any]:
     filters = filters_from_store(filters_data)
     if not selected:
@@ -235,6 +240,7 @@ def ppa_list(filters_data: dict[str, list[Any]] | None, selected: str | None, ho
     return cf.ppa_caption(frame, ceiling), body
 
 
+@shared
 def unmapped_table(filters_data: dict[str, list[Any]] | None, home: Home) -> Any:
     filters_from_store(filters_data)
     with read_only(home) as con:

@@ -25,6 +25,7 @@ from dash.exceptions import PreventUpdate
 from dashboards import auth, export, ids
 from dashboards import quality_figures as qf
 from dashboards import quality_queries as qq
+from dashboards.answer_cache import shared
 from dashboards.components import bind, filters_from_store, grid, section_card, table
 from dashboards.filters import Filters
 from ingest.home import Home
@@ -314,6 +315,7 @@ def freshness_cards(filters_data: dict[str, list[Any]] | None, home: Home) -> An
     return cards or html.P("No sources are declared.", className="text-muted my-3")
 
 
+@shared
 def runs_table(filters_data: dict[str, list[Any]] | None, home: Home) -> Any:
     filters_from_store(filters_data)
     with read_only(home) as con:
@@ -321,6 +323,7 @@ def runs_table(filters_data: dict[str, list[Any]] | None, home: Home) -> Any:
     return table(qf.RUN_COLUMNS, qf.run_rows(frame), empty="No refresh has been recorded yet.")
 
 
+@shared
 def reject_filter_options(
     filters_data: dict[str, list[Any]] | None, source: str | None, current_table: str | None, home: Home
 ) -> tuple[list[dict], list[dict], str | None]:
@@ -333,6 +336,7 @@ def reject_filter_options(
     return sources, tables, keep
 
 
+@shared
 def rejects_table(
     filters_data: dict[str, list[Any]] | None, source: str | None, table_name: str | None, home: Home
 ) -> tuple[str, Any]:
@@ -343,6 +347,7 @@ def rejects_table(
     return caption, table(qf.REJECT_COLUMNS, qf.reject_rows(frame), empty=qf.NONE)
 
 
+@shared
 def unknown_organizations_table(filters_data: dict[str, list[Any]] | None, home: Home) -> Any:
     filters_from_store(filters_data)
     with read_only(home) as con:
@@ -350,6 +355,7 @@ def unknown_organizations_table(filters_data: dict[str, list[Any]] | None, home:
     return table(qf.UNKNOWN_ORGANIZATION_COLUMNS, qf.unknown_organization_rows(frame), empty=qf.NONE)
 
 
+@shared
 def deleted_rows_table(filters_data: dict[str, list[Any]] | None, home: Home) -> Any:
     filters_from_store(filters_data)
     with read_only(home) as con:
@@ -357,6 +363,7 @@ def deleted_rows_table(filters_data: dict[str, list[Any]] | None, home: Home) ->
     return table(qf.DELETED_COLUMNS, qf.deleted_rows(frame), empty=qf.NONE)
 
 
+@shared
 def unmatched_table(filters_data: dict[str, list[Any]] | None, home: Home) -> Any:
     filters_from_store(filters_data)
     with read_only(home) as con:
@@ -364,6 +371,7 @@ def unmatched_table(filters_data: dict[str, list[Any]] | None, home: Home) -> An
     return table(qf.UNMATCHED_COLUMNS, qf.unmatched_rows(frame), empty=qf.NONE)
 
 
+@shared
 def population_table(filters_data: dict[str, list[Any]] | None, home: Home) -> Any:
     filters_from_store(filters_data)
     with read_only(home) as con:
@@ -371,6 +379,7 @@ def population_table(filters_data: dict[str, list[Any]] | None, home: Home) -> A
     return table(qf.POPULATION_COLUMNS, qf.population_rows(frame), empty=qf.NONE)
 
 
+@shared
 def duplicates_table(filters_data: dict[str, list[Any]] | None, home: Home) -> tuple[str, Any]:
     filters_from_store(filters_data)
     with read_only(home) as con:

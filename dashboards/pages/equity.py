@@ -17,6 +17,7 @@ from dash import Input, Output, State, html
 from dashboards import equity_figures as ef
 from dashboards import equity_queries as eq
 from dashboards import export, ids
+from dashboards.answer_cache import shared
 from dashboards.components import (
     bind,
     filter_note,
@@ -155,6 +156,7 @@ def _index_block(group: ef.IndexGroup) -> html.Div:
     )
 
 
+@shared
 def equity_view(filters_data: dict[str, list[Any]] | None, level: str | None, home: Home) -> tuple[Any, ...]:
     """Everything on the page for the shown year and level: year note, index tiles, two bars, shares, table."""
     filters = filters_from_store(filters_data)

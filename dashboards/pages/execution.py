@@ -23,6 +23,7 @@ from dashboards import execution_figures as ef
 from dashboards import execution_queries as eq
 from dashboards import export, ids, mfbm_report, queries, theme
 from dashboards import formatting as fmt
+from dashboards.answer_cache import shared
 from dashboards.components import (
     GRAPH_CONFIG,
     bind,
@@ -311,6 +312,7 @@ def layout(**_query: Any) -> html.Div:
 
 
 # ------------------------------------------------------------------------------------------ callbacks
+@shared
 def headline(filters_data: dict[str, list[Any]] | None, home: Home) -> list[dbc.Card]:
     filters = filters_from_store(filters_data)
     with read_only(home) as con:
@@ -318,6 +320,7 @@ def headline(filters_data: dict[str, list[Any]] | None, home: Home) -> list[dbc.
     return [tile_card(t) for t in ef.funnel_tiles(total)]
 
 
+@shared
 def funnel_views(
     filters_data: dict[str, list[Any]] | None, by: str | None, home: Home
 ) -> tuple[go.Figure, go.Figure, Any]:
@@ -333,6 +336,7 @@ def funnel_views(
     )
 
 
+@shared
 def year_options(
     filters_data: dict[str, list[Any]] | None, current: int | None, home: Home
 ) -> tuple[list[dict[str, Any]], int | None, str]:
@@ -349,6 +353,7 @@ def year_options(
     return options, chosen, note
 
 
+@shared
 def monthly_views(
     filters_data: dict[str, list[Any]] | None, year: int | None, home: Home
 ) -> tuple[list[dbc.Card], go.Figure, Any]:
@@ -367,6 +372,7 @@ def monthly_views(
     )
 
 
+@shared
 def credibility_views(filters_data: dict[str, list[Any]] | None, home: Home) -> tuple[go.Figure, go.Figure, Any]:
     filters = filters_from_store(filters_data)
     with read_only(home) as con:
@@ -393,6 +399,7 @@ def _pick_button(row: dict[str, Any]) -> html.Button:
     )
 
 
+@shared
 def watchlist(filters_data: dict[str, list[Any]] | None, rank: str | None, home: Home) -> Any:
     filters = filters_from_store(filters_data)
     rank = rank if rank in eq.RANKINGS else "slippage"
@@ -431,6 +438,7 @@ def choose_ppa(
     return options, chosen if chosen in known else None
 
 
+@shared
 def ppa_views(ppa_id: str | None, home: Home) -> tuple[list[dbc.Card], go.Figure, Any, Any]:
     if not ppa_id:
         message = "Choose a PPA above, or click one in the list, to see its work items and ledger."

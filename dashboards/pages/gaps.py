@@ -19,6 +19,7 @@ from dash import Input, Output, State, dcc, html, no_update
 from dashboards import export, ids
 from dashboards import gap_figures as gf
 from dashboards import gap_queries as gq
+from dashboards.answer_cache import shared
 from dashboards.components import (
     GRAPH_CONFIG,
     bind,
@@ -328,6 +329,7 @@ def _selection(threshold: Any, urgencies: Any, sectors: Any, funded: Any = None,
     return gq.NeedSelection.of(threshold, urgencies, sectors, funded_only, area)
 
 
+@shared
 def control_options(filters_data: dict[str, list[Any]] | None, home: Home) -> tuple[list[dict], list[dict]]:
     """The need-sector and urgency options (they wait for the shell, like every callback)."""
     filters_from_store(filters_data)
@@ -339,6 +341,7 @@ def control_options(filters_data: dict[str, list[Any]] | None, home: Home) -> tu
     return sector_options, urgency_options
 
 
+@shared
 def headline(
     filters_data: dict[str, list[Any]] | None, sectors: Any, urgencies: Any, threshold: Any, home: Home
 ) -> list[dbc.Card]:
@@ -349,6 +352,7 @@ def headline(
     return [tile_card(t) for t in gf.headline_tiles(frame, selection.threshold)]
 
 
+@shared
 def map_figure(
     filters_data: dict[str, list[Any]] | None,
     sectors: Any,
@@ -383,6 +387,7 @@ def pick_area(click: dict | None, _level: str | None, _clear: int | None) -> Any
     return data[0]
 
 
+@shared
 def needs_table(
     filters_data: dict[str, list[Any]] | None,
     sectors: Any,
@@ -412,6 +417,7 @@ def needs_table(
     return table(gf.NEED_COLUMNS, rows, empty=empty), caption, selection_text, not selection.area
 
 
+@shared
 def alerts_table(filters_data: dict[str, list[Any]] | None, home: Home) -> tuple[str, Any]:
     filters = filters_from_store(filters_data)
     with read_only(home) as con:

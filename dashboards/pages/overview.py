@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, html
 
 from dashboards import export, figures, ids, queries
+from dashboards.answer_cache import shared
 from dashboards.components import bind, filters_from_store, graph_card, page_header, table, tile_card
 from dashboards.filters import Filters
 from ingest.home import Home
@@ -93,6 +94,7 @@ def _links(pages: dict[str, str], filters: Filters) -> dict[str, str]:
     return {key: dash.get_relative_path(path) + filters.to_search() for key, path in pages.items()}
 
 
+@shared
 def headline(filters_data: dict[str, list[Any]] | None, home: Home) -> list[Any]:
     """The budget headline; with one fiscal year selected, each figure says how it changed from the year before."""
     filters = filters_from_store(filters_data)
@@ -105,6 +107,7 @@ def headline(filters_data: dict[str, list[Any]] | None, home: Home) -> list[Any]
     return [tile_card(t) for t in tiles]
 
 
+@shared
 def alerts(filters_data: dict[str, list[Any]] | None, home: Home) -> list[Any]:
     """Ceilings over their limit, unfunded high-priority needs, budget credibility: each links to its page."""
     filters = filters_from_store(filters_data)
@@ -115,6 +118,7 @@ def alerts(filters_data: dict[str, list[Any]] | None, home: Home) -> list[Any]:
     return [tile_card(t) for t in figures.alert_tiles(ceilings, needs, credibility, _links(ALERT_LINKS, filters))]
 
 
+@shared
 def sector_figure(filters_data: dict[str, list[Any]] | None, home: Home) -> go.Figure:
     filters = filters_from_store(filters_data)
     with read_only(home) as con:
@@ -122,6 +126,7 @@ def sector_figure(filters_data: dict[str, list[Any]] | None, home: Home) -> go.F
     return figures.sector_bar(frame)
 
 
+@shared
 def moa_figure(filters_data: dict[str, list[Any]] | None, home: Home) -> go.Figure:
     filters = filters_from_store(filters_data)
     with read_only(home) as con:
@@ -129,6 +134,7 @@ def moa_figure(filters_data: dict[str, list[Any]] | None, home: Home) -> go.Figu
     return figures.moa_bar(frame)
 
 
+@shared
 def trend_figure(filters_data: dict[str, list[Any]] | None, home: Home) -> go.Figure:
     filters = filters_from_store(filters_data)
     with read_only(home) as con:
@@ -136,6 +142,7 @@ def trend_figure(filters_data: dict[str, list[Any]] | None, home: Home) -> go.Fi
     return figures.year_trend(frame)
 
 
+@shared
 def ppa_table(filters_data: dict[str, list[Any]] | None, home: Home) -> Any:
     filters = filters_from_store(filters_data)
     with read_only(home) as con:

@@ -20,6 +20,7 @@ from dash.exceptions import PreventUpdate
 from dashboards import export, ids
 from dashboards import policy_figures as pf
 from dashboards import policy_queries as pq
+from dashboards.answer_cache import shared
 from dashboards.components import (
     GRAPH_CONFIG,
     bind,
@@ -124,6 +125,7 @@ def select_cell(click: dict | None, filters_data: dict[str, list[Any]] | None, h
     return {"policy": cell[0], "moa": cell[1]}
 
 
+@shared
 def heatmap(filters_data: dict[str, list[Any]] | None, selected: dict | None, home: Home) -> go.Figure:
     filters = filters_from_store(filters_data)
     with read_only(home) as con:
@@ -131,6 +133,7 @@ def heatmap(filters_data: dict[str, list[Any]] | None, selected: dict | None, ho
     return pf.heatmap(frame, _cell(selected))
 
 
+@shared
 def cell_ppas(filters_data: dict[str, list[Any]] | None, selected: dict | None, home: Home) -> tuple[str, Any]:
     filters = filters_from_store(filters_data)
     cell = _cell(selected)
@@ -143,6 +146,7 @@ def cell_ppas(filters_data: dict[str, list[Any]] | None, selected: dict | None, 
     return pf.cell_caption(frame, cell), body
 
 
+@shared
 def gap_figure(filters_data: dict[str, list[Any]] | None, home: Home) -> go.Figure:
     filters = filters_from_store(filters_data)
     with read_only(home) as con:
@@ -150,6 +154,7 @@ def gap_figure(filters_data: dict[str, list[Any]] | None, home: Home) -> go.Figu
     return pf.gap_chart(frame)
 
 
+@shared
 def policy_table(filters_data: dict[str, list[Any]] | None, home: Home) -> Any:
     filters = filters_from_store(filters_data)
     with read_only(home) as con:

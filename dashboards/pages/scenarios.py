@@ -32,6 +32,7 @@ from dashboards import auth, export, ids
 from dashboards import formatting as fmt
 from dashboards import scenario_figures as sf
 from dashboards import scenario_queries as q
+from dashboards.answer_cache import shared
 from dashboards.components import filter_note, filters_from_store, grid_options, section_card, table, tile_card
 from dashboards.filters import FISCAL_YEAR, Filters
 from ingest import scenarios as store
@@ -1140,6 +1141,7 @@ def register(app: dash.Dash, home: Home) -> None:
         Output(EDITS, "data"),
         Input(ids.FILTERS, "data"),
     )
+    @shared
     def scenario_context(filters_data):
         return context(filters_data, home)
 
@@ -1167,6 +1169,7 @@ def register(app: dash.Dash, home: Home) -> None:
         Input(YEAR, "data"),
         prevent_initial_call="initial_duplicate",
     )
+    @shared
     def scenario_recompute(*values):
         return recompute(*values, home)
 

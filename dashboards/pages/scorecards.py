@@ -18,6 +18,7 @@ from dash import Input, Output, State, html
 from dashboards import export, ids
 from dashboards import scorecard_figures as sf
 from dashboards import scorecard_queries as sq
+from dashboards.answer_cache import shared
 from dashboards.components import (
     bind,
     filter_note,
@@ -167,6 +168,7 @@ def _note(view: str) -> html.P:
     return filter_note((FISCAL_YEAR, MOA, SECTOR, AREA))
 
 
+@shared
 def scorecard_table(
     filters_data: dict[str, list[Any]] | None, view: str | None, home: Home
 ) -> tuple[Any, Any, Any, Any]:
@@ -188,6 +190,7 @@ def scorecard_table(
     return caption, content, _note(view), (html.P(note, className="sc-note") if note else None)
 
 
+@shared
 def scatter_figure(filters_data: dict[str, list[Any]] | None, home: Home) -> go.Figure:
     filters = filters_from_store(filters_data)
     with read_only(home) as con:
@@ -195,6 +198,7 @@ def scatter_figure(filters_data: dict[str, list[Any]] | None, home: Home) -> go.
     return sf.cost_results_scatter(frame)
 
 
+@shared
 def quadrant_figure(filters_data: dict[str, list[Any]] | None, view: str | None, home: Home) -> go.Figure:
     filters = filters_from_store(filters_data)
     view = _view(view)
