@@ -64,6 +64,14 @@ def _ints(text: str) -> list[int]:
     "click); the largest client count is also replayed without pauses. 0: never pause.",
 )
 @click.option(
+    "--answers",
+    type=click.Choice(["both", "shared", "computed"]),
+    default="both",
+    show_default=True,
+    help="Callback latency as served, with the server's shared answers (shared), with every answer computed "
+    "(computed: the answer cache off, what a selection nobody asked for since the last publish costs), or both.",
+)
+@click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
@@ -79,6 +87,7 @@ def bench(
     workers: int,
     samples: int,
     think: float,
+    answers: str,
     output: Path | None,
 ) -> None:
     """Measure ingest, build and dashboard latency at several scales, against the targets.
@@ -105,6 +114,7 @@ def bench(
         workers=workers,
         samples=samples,
         think=think,
+        answers=answers,
     )
     console = Console(width=160)
     _say(f"bench homes under {opts.home_dir}")

@@ -86,22 +86,30 @@ def test_every_section_has_numbers(bench) -> None:
     assert "obcms_django_skipped" not in rollup
     engine = scale["scenario_engine"]
     assert engine["ppas"] >= 20_000 and engine["allocated"] and engine["median_ms"] > 0
-    latency = scale["latency"]
-    assert set(latency["by_clients"]) == {"1", "2"} and not latency["skipped"]
-    pages = {c["page"] for c in latency["by_clients"]["1"]["callbacks"]}
-    assert {"/", "/gaps", "/ceilings", "/execution", "/scenarios", "/data-quality"} <= pages
-    # concurrent clients pause after each page; one client never does; the largest count is replayed again without
-    assert latency["think_seconds"] == 0.05
-    assert latency["by_clients"]["2"]["think_seconds"] == 0.05 and latency["by_clients"]["1"]["think_seconds"] == 0
-    assert set(latency["no_pause"]) == {"2"} and latency["no_pause"]["2"]["think_seconds"] == 0
-    for n, run in [*latency["by_clients"].items(), *latency["no_pause"].items()]:
-        assert run["errors"] == 0
-        names = {c["callback"] for c in run["callbacks"]}
-        assert any(name.startswith("scenario-envelope.invalid") for name in names), n  # the live recompute
-        assert all(c["n"] >= 2 and 0 < c["median_ms"] <= c["p95_ms"] for c in run["callbacks"])
+    # latency as served (the shared answers on) and with every answer computed (the answer cache off)
+    assert scale["latency"]["shared_answers"] is True and scale["latency_computed"]["shared_answers"] is False
+    for latency in (scale["latency"], scale["latency_computed"]):
+        assert set(latency["by_clients"]) == {"1", "2"} and not latency["skipped"]
+        pages = {c["page"] for c in latency["by_clients"]["1"]["callbacks"]}
+        assert {"/", "/gaps", "/ceilings", "/execution", "/scenarios", "/data-quality"} <= pages
+        # concurrent clients pause after each page; one client never does; the largest count is replayed again
+        assert latency["think_seconds"] == 0.05
+        assert latency["by_clients"]["2"]["think_seconds"] == 0.05
+        assert latency["by_clients"]["1"]["think_seconds"] == 0
+        assert set(latency["no_pause"]) == {"2"} and latency["no_pause"]["2"]["think_seconds"] == 0
+        for n, run in [*latency["by_clients"].items(), *latency["no_pause"].items()]:
+            assert run["errors"] == 0
+            names = {c["callback"] for c in run["callbacks"]}
+            assert any(name.startswith("scenario-envelope.invalid") for name in names), n  # the live recompute
+            assert all(c["n"] >= 2 and 0 < c["median_ms"] <= c["p95_ms"] for c in run["callbacks"])
+            # the replays repeat the recorded requests: as served, most answers are shared; cache off, none
+            if latency["shared_answers"]:
+                assert run["requests"] / 2 < run["shared"] < run["requests"], n
+            else:
+                assert run["shared"] == 0, n
     rows = targets(scale)
     assert all(r["met"] in (True, False) for r in rows)  # every target measured
-    for title in ("Refresh, scale", "Baselines, scale", "Callback latency", "Targets, scale"):
+    for title in ("Refresh, scale", "Baselines, scale", "Callback latency", "Targets, scale", "every answer computed"):
         assert title in printed
 
 

@@ -31,6 +31,8 @@ from typing import Any
 
 import requests
 
+from dashboards.answer_cache import HEADER as ANSWER_HEADER
+from dashboards.answer_cache import SIZE_ENV as ANSWER_CACHE_ENV
 from dashboards.pages import navbar_paths
 from ingest.locking import die_with_parent
 
@@ -46,8 +48,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(home_dir: Path, *, workers: int = 2, log: Path | None = None) -> Iterator[str]:
-    """Serve the dashboards of ``home_dir`` under gunicorn (``oobc serve --production``); yields the base URL."""
+def serving(home_dir: Path, *, workers: int = 2, log: Path | None = None, shared_answers: bool = True) -> Iterator[str]:
+    """Serve the dashboards of ``home_dir`` under gunicorn (``oobc serve --production``); yields the base URL.
+    ``shared_answers=False`` serves with the answer cache off (``OOBC_ANSWER_CACHE_MB=0``): every answer computed."""
     port = free_port()
     oobc = str(Path(sys.executable).with_name("oobc"))
     out = open(log or os.devnull, "w")  # noqa: SIM115 - closed below
@@ -55,6 +58,7 @@ def serving(home_dir: Path, *, workers: int = 2, log: Path | None = None) -> Ite
         [oobc, "--home", str(home_dir), "serve", "--production", "--workers", str(workers), "--port", str(port)],
         stdout=out,
         stderr=subprocess.STDOUT,
+        env={**os.environ, **({} if shared_answers else {ANSWER_CACHE_ENV: "0"})},
         preexec_fn=die_with_parent(),  # a bench killed with kill -9 takes its server with it
     )
     base = f"http://127.0.0.1:{port}"
@@ -290,6 +294,7 @@ class Timings:
     errors: int
     wall_seconds: float
     reconnects: int = 0  # requests sent again on a new connection after the server closed an idle one
+    shared: int = 0  # answers the server sent from its shared answers (dashboards.answer_cache), not computed
 
     def summary(self) -> list[dict]:
         rows = []
@@ -311,13 +316,13 @@ def replay(base: str, rec: Recording, sessions: list[requests.Session], rounds: 
     pauses, all clients start at once). Only the requests are timed, never the pauses."""
     per_call: dict[tuple[str, str], list[float]] = {}
     lock = threading.Lock()
-    errors = reconnects = 0
+    errors = reconnects = shared = 0
     pages = sorted({c.page for c in rec.calls}, key=list(PAGES).index)
     by_page = {p: [c for c in rec.calls if c.page == p] for p in pages}
     start_line = threading.Barrier(len(sessions))
 
     def client(index: int, session: requests.Session) -> None:
-        nonlocal errors, reconnects
+        nonlocal errors, reconnects, shared
         rng = random.Random(index)
         start_line.wait()
         if think > 0:  # people do not all click at the same instant: each client arrives within one mean pause
@@ -332,6 +337,7 @@ def replay(base: str, rec: Recording, sessions: list[requests.Session], rounds: 
                         reconnects += reconnected
                         if r is not None and r.status_code in (200, 204):
                             per_call.setdefault((call.page, call.name), []).append(elapsed)
+                            shared += r.headers.get(ANSWER_HEADER) == "shared"
                         else:
                             errors += 1
                 if think > 0:
@@ -343,4 +349,4 @@ def replay(base: str, rec: Recording, sessions: list[requests.Session], rounds: 
         t.start()
     for t in threads:
         t.join()
-    return Timings(len(sessions), per_call, errors, time.perf_counter() - t0, reconnects)
+    return Timings(len(sessions), per_call, errors, time.perf_counter() - t0, reconnects, shared)

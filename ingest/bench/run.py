@@ -48,6 +48,7 @@ class Options:
     workers: int = 2
     samples: int = 20  # requests per callback and client count (at least)
     think: float = 3.0  # mean pause (s) after each page for concurrent clients; 0: none (a stress test)
+    answers: str = "both"  # "shared": as served (answer cache on); "computed": cache off; "both": one then the other
 
 
 def _oobc() -> str:
@@ -257,21 +258,32 @@ def scenario_engine(home: Home, target_ppas: int = SCENARIO_PPAS) -> dict[str, A
 
 
 def callback_latency(
-    home: Home, clients: list[int], samples: int, workers: int, log: Path, think: float = 0.0
+    home: Home,
+    clients: list[int],
+    samples: int,
+    workers: int,
+    log: Path,
+    think: float = 0.0,
+    shared_answers: bool = True,
 ) -> dict[str, Any]:
     """Every page's callbacks replayed by each number of ``clients``. Concurrent clients pause ``think`` seconds
     (mean) after each page, as people reading a page do; one client never waits (alone, a pause changes
-    nothing). With ``think`` > 0 the largest client count is also replayed without pauses (``no_pause``)."""
+    nothing). With ``think`` > 0 the largest client count is also replayed without pauses (``no_pause``).
+    ``shared_answers=False``: the server's answer cache is off, so every answer is computed (what a selection
+    nobody asked for since the last publish costs); with it on, repeated requests are sent from it, and each run
+    counts how many were (``shared``)."""
     from ingest.users import UserError, add_user
 
     with contextlib.suppress(UserError):  # already there from an earlier run on this home
         add_user(home, *BENCH_USER, "viewer")
     out: dict[str, Any] = {
-        "server": f"gunicorn, {workers} workers (oobc serve --production)",
+        "server": f"gunicorn, {workers} workers (oobc serve --production)"
+        + ("" if shared_answers else ", answer cache off (OOBC_ANSWER_CACHE_MB=0)"),
+        "shared_answers": shared_answers,
         "think_seconds": think,
         "by_clients": {},
     }
-    with latency.serving(home.root, workers=workers, log=log) as base:
+    with latency.serving(home.root, workers=workers, log=log, shared_answers=shared_answers) as base:
         recorder = latency.sign_in(base, *BENCH_USER)
         rec = latency.record(recorder, base)
         out["callbacks_recorded"] = len(rec.calls)
@@ -292,6 +304,7 @@ def callback_latency(
                 "requests": len(everything),
                 "errors": timings.errors,
                 "reconnects": timings.reconnects,
+                "shared": timings.shared,
                 "wall_seconds": round(timings.wall_seconds, 1),
                 "overall": latency._stats(everything) if everything else {},
                 "callbacks": timings.summary(),
@@ -300,6 +313,14 @@ def callback_latency(
 
 
 # --------------------------------------------------------------------------------------------- all
+# --answers: which latency runs, each (result key, answer cache on); "latency" is always the one the targets read
+LATENCY_RUNS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "shared": (("latency", True),),
+    "computed": (("latency", False),),
+    "both": (("latency_computed", False), ("latency", True)),
+}
+
+
 def run_scale(opts: Options, scale: float, say: Say) -> dict[str, Any]:
     home = Home(_scale_dir(opts.home_dir, scale)).ensure()
     work = home.root / "bench-work"
@@ -319,10 +340,12 @@ def run_scale(opts: Options, scale: float, say: Say) -> dict[str, Any]:
     changed = small_change(home.demo_db)
     result["incremental_refresh"] = {"changed_rows": changed, **refresh(home, full=False)}
     if not opts.skip_latency:
-        say(f"[scale {scale:g}] callback latency with {', '.join(map(str, opts.clients))} clients")
-        result["latency"] = callback_latency(
-            home, opts.clients, opts.samples, opts.workers, work / "server.log", opts.think
-        )
+        for key, shared_answers in LATENCY_RUNS[opts.answers]:
+            how = "as served (shared answers on)" if shared_answers else "every answer computed (cache off)"
+            say(f"[scale {scale:g}] callback latency, {how}, with {', '.join(map(str, opts.clients))} clients")
+            result[key] = callback_latency(
+                home, opts.clients, opts.samples, opts.workers, work / "server.log", opts.think, shared_answers
+            )
     return result
 
 
