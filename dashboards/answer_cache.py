@@ -21,7 +21,6 @@ import json
 import os
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import cachetools
@@ -29,7 +28,7 @@ import dash
 from flask import Response, g, make_response, request
 
 from ingest.home import Home
-from ingest.warehouse import published_path
+from ingest.warehouse import published_identity
 
 SHARED_ATTR = "_oobc_shared_answer"
 CALLBACK_PATH = "/_dash-update-component"
@@ -77,14 +76,9 @@ class Answers:
 
     def published(self, home: Home) -> tuple[str, int, int] | None:
         """The published file as (path, size, modification time); every answer is forgotten when it changes."""
-        path = published_path(home, missing_ok=True)
-        if path is None:
+        identity = published_identity(home)
+        if identity is None:
             return None
-        try:
-            stat = Path(path).stat()
-        except FileNotFoundError:  # cleaned up between resolving and reading: nothing to share this time
-            return None
-        identity = (str(path), stat.st_size, stat.st_mtime_ns)
         with self._lock:
             if identity != self._published:
                 self._cache.clear()

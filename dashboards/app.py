@@ -10,10 +10,13 @@ own read-only connection on the currently published file.
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import cachetools
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, ctx, dcc, html, no_update
@@ -23,7 +26,7 @@ from dashboards import ids, quality_figures, quality_queries, queries
 from dashboards.filters import Filters
 from dashboards.pages import page_modules
 from ingest.home import Home
-from ingest.warehouse import NoWarehouseError, read_only
+from ingest.warehouse import NoWarehouseError, published_identity, read_only
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 APP_TITLE = "OOBC planning and budget"
@@ -168,6 +171,60 @@ def _options(frame_values: list[Any], labels: list[str]) -> list[dict[str, Any]]
     return [{"label": label, "value": value} for value, label in zip(frame_values, labels, strict=True)]
 
 
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the filter bar offers for one published warehouse: the values, and the dropdowns' options."""
+
+    years: list[int]
+    moas: list[str]
+    sectors: list[str]
+    areas: list[str]
+    fiscal_year_options: list[dict[str, Any]]
+    moa_options: list[dict[str, Any]]
+    sector_options: list[dict[str, Any]]
+    area_options: list[dict[str, Any]]
+
+
+# The filter bar's choices per published file (a few files, per process): every page load reads them, and they
+# change only with a publish (a new file, or the same path rewritten: another size or modification time).
+_CHOICES: cachetools.LRUCache[tuple[str, int, int], FilterChoices] = cachetools.LRUCache(maxsize=4)
+_CHOICES_LOCK = threading.Lock()
+
+
+def filter_choices(home: Home) -> FilterChoices:
+    """The filter bar's choices for the warehouse published under ``home``, read once per published file."""
+    identity = published_identity(home)
+    if identity is not None:
+        with _CHOICES_LOCK:
+            kept = _CHOICES.get(identity)
+        if kept is not None:
+            return kept
+    with read_only(home) as con:
+        years = queries.fiscal_years(con)["fiscal_year"].to_list()
+        moa_frame = queries.moas(con)
+        sector_codes = queries.sectors(con)["sector"].to_list()
+        area_frame = queries.areas(con)
+    acronyms = moa_frame["moa_acronym"].to_list()
+    area_keys = area_frame["geography_id"].to_list()
+    moa_labels = [
+        f"{a} — {n}" if n and n != a else a for a, n in zip(acronyms, moa_frame["moa_name"].to_list(), strict=True)
+    ]
+    choices = FilterChoices(
+        years=years,
+        moas=acronyms,
+        sectors=sector_codes,
+        areas=area_keys,
+        fiscal_year_options=_options(years, [str(y) for y in years]),
+        moa_options=_options(acronyms, moa_labels),
+        sector_options=_options(sector_codes, [fmt.sector_label(s) for s in sector_codes]),
+        area_options=_options(area_keys, fmt.area_labels(area_frame.to_dicts())),
+    )
+    if identity is not None and identity == published_identity(home):  # not a file published over meanwhile
+        with _CHOICES_LOCK:
+            _CHOICES[identity] = choices
+    return choices
+
+
 def sync_filters(
     home: Home,
     trigger: Any,
@@ -197,11 +254,8 @@ def sync_filters(
         filters = Filters.of(fiscal_years, moas, sectors, areas)
     else:
         try:
+            choices = filter_choices(home)
             with read_only(home) as con:
-                years = queries.fiscal_years(con)["fiscal_year"].to_list()
-                moa_frame = queries.moas(con)
-                sector_codes = queries.sectors(con)["sector"].to_list()
-                area_frame = queries.areas(con)
                 stale = quality_figures.stale_sources(quality_queries.freshness(con, now))
         except NoWarehouseError as exc:
             result.update(
@@ -219,21 +273,16 @@ def sync_filters(
                 alert=str(exc),
             )
             return result
-        acronyms = moa_frame["moa_acronym"].to_list()
-        area_keys = area_frame["geography_id"].to_list()
-        filters = Filters.from_search(search).restricted_to(years, acronyms, sector_codes, area_keys)
-        moa_labels = [
-            f"{a} — {n}" if n and n != a else a for a, n in zip(acronyms, moa_frame["moa_name"].to_list(), strict=True)
-        ]
+        filters = Filters.from_search(search).restricted_to(choices.years, choices.moas, choices.sectors, choices.areas)
         result.update(
             fiscal_years=list(filters.fiscal_years),
             moas=list(filters.moas),
             sectors=list(filters.sectors),
             areas=list(filters.areas),
-            fiscal_year_options=_options(years, [str(y) for y in years]),
-            moa_options=_options(acronyms, moa_labels),
-            sector_options=_options(sector_codes, [fmt.sector_label(s) for s in sector_codes]),
-            area_options=_options(area_keys, fmt.area_labels(area_frame.to_dicts())),
+            fiscal_year_options=choices.fiscal_year_options,
+            moa_options=choices.moa_options,
+            sector_options=choices.sector_options,
+            area_options=choices.area_options,
             as_of=fmt.as_of(queries.data_as_of(home)),
             alert_open=bool(stale),
             alert=stale_warning(stale),

@@ -179,6 +179,20 @@ def published_path(home: Home, missing_ok: bool = False) -> Path | None:
     return link.resolve()
 
 
+def published_identity(home: Home) -> tuple[str, int, int] | None:
+    """The published file as (resolved path, size, modification time in ns), or None when nothing is published (or
+    the file went between resolving and reading). A publish or a refresh changes it: a key for what is computed
+    once per published warehouse."""
+    path = published_path(home, missing_ok=True)
+    if path is None:
+        return None
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return (str(path), stat.st_size, stat.st_mtime_ns)
+
+
 # --------------------------------------------------------------------------------------- reading
 def set_search_path(con: duckdb.DuckDBPyConnection) -> None:
     present = {r[0] for r in con.execute("select schema_name from information_schema.schemata").fetchall()}

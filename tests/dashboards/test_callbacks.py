@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import timedelta
 
 import dash
+import duckdb
 import plotly.graph_objects as go
 import polars as pl
 import pytest
@@ -13,12 +15,13 @@ from dash import no_update
 from dash.exceptions import PreventUpdate
 
 from dashboards import ids
-from dashboards.app import create_app, nav_state, sync_filters
+from dashboards.app import create_app, filter_choices, nav_state, sync_filters
 from dashboards.filters import Filters
 from dashboards.pages import overview, page_modules
 from dashboards.quality_figures import stale_sources
+from ingest.warehouse import publish, published_path
 from tests.auth import make_user, sign_in
-from tests.dashboards.tiny_warehouse import OBCMS_LOADED_AT, text_of
+from tests.dashboards.tiny_warehouse import OBCMS_LOADED_AT, published_home, text_of
 
 SELECTION = {"fiscal_year": [2025], "moa": ["MOH"], "sector": ["social"], "area": []}
 EVERYTHING = Filters().to_store()
@@ -222,6 +225,22 @@ def test_a_link_reproduces_the_view(app, home):
     assert out["alert_open"] is True
     # and the page shows that view
     assert "₱1,500,000.50" in text_of(overview.headline(out["filters"], home))
+
+
+def test_the_filter_choices_are_read_once_per_published_warehouse(tmp_path):
+    home = published_home(tmp_path)
+    first = filter_choices(home)
+    assert first.years == [2025, 2024] and filter_choices(home) is first  # kept for this published file
+    # a publish with another year: the next page load offers it
+    copy = tmp_path / "with-2026.duckdb"
+    shutil.copyfile(published_path(home), copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("update marts.dim_ppa set fiscal_year = 2026 where fiscal_year = 2024")
+        con.execute("update marts.rpt_executive_summary set fiscal_year = 2026 where fiscal_year = 2024")
+    publish(home, copy)
+    again = filter_choices(home)
+    assert again is not first and again.years == [2026, 2025]
+    assert [o["value"] for o in sync_filters(home, None, "", [], [], [])["fiscal_year_options"]] == [2026, 2025]
 
 
 def test_every_page_warns_of_the_sources_past_their_freshness_limit(app, home):
