@@ -165,8 +165,68 @@ def open_page(driver, url: str) -> None:
     wait(driver).until(settled, message=f"{url} never settled")
 
 
+def menu_open(driver) -> bool:
+    """A dropdown's menu is open: its options are shown (a click elsewhere would only close it)."""
+    return bool(
+        driver.execute_script(
+            "return [...document.querySelectorAll(\"[role='option']\")].some(o => o.getClientRects().length > 0);"
+        )
+    )
+
+
+def scrolling(driver) -> bool:
+    """The page is still scrolling (an animated scroll, as a key like Space or Page Down starts): a click now would
+    land where the element was a moment ago."""
+    return bool(
+        driver.execute_async_script(
+            "const done = arguments[arguments.length - 1], y = window.scrollY;"
+            "requestAnimationFrame(() => requestAnimationFrame(() => done(window.scrollY !== y)));"
+        )
+    )
+
+
+def close_menus(driver) -> None:
+    """Close an open dropdown menu (Escape, as a user would) and wait until it is gone: a click while a menu is
+    open only closes the menu, so the control clicked would never see it."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+
+    for _ in range(3):
+        try:
+            wait(driver, 2).until(lambda d: not menu_open(d))
+            return
+        except TimeoutException:
+            ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+    wait(driver).until(lambda d: not menu_open(d), message="a dropdown menu stays open")
+
+
+def click(driver, element_id: str) -> None:
+    """Click the element ``element_id`` once the page has settled, stopped scrolling and has no dropdown menu open,
+    scrolled to the middle of the window; when a re-render moved something over it just then
+    (ElementClickInterceptedException), wait and try again."""
+    from selenium.common.exceptions import ElementClickInterceptedException
+    from selenium.webdriver.common.by import By
+
+    close_menus(driver)
+
+    def clicked(d) -> bool:
+        if not settled(d) or scrolling(d):
+            return False
+        element = d.find_element(By.ID, element_id)
+        d.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
+        try:
+            element.click()
+        except ElementClickInterceptedException:
+            return False
+        return True
+
+    wait(driver).until(clicked, message=f"could not click #{element_id}")
+
+
 def choose(driver, dropdown_id: str, label: str) -> None:
-    """Pick ``label`` in the (multi) dropdown ``dropdown_id`` by typing it, as a user would."""
+    """Pick ``label`` in the (multi) dropdown ``dropdown_id`` by typing it, as a user would; returns once its menu
+    is closed again."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
@@ -177,6 +237,7 @@ def choose(driver, dropdown_id: str, label: str) -> None:
     )
     option.click()
     driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    close_menus(driver)
 
 
 def screenshot(driver, name: str) -> Path:

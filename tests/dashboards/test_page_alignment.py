@@ -12,13 +12,25 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 
 from dashboards import alignment_queries as aq
 from dashboards.filters import Filters
 from ingest.home import Home
 from ingest.warehouse import publish, published_path, read_only
-from tests.browser import choose, download, open_page, screenshot, severe_console_entries, text, wait
+from tests.browser import (
+    choose,
+    click,
+    download,
+    menu_open,
+    open_page,
+    screenshot,
+    settled,
+    severe_console_entries,
+    text,
+    wait,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -63,6 +75,35 @@ def _untagged_rows(driver) -> int | None:
     )
 
 
+def _form_state(driver) -> dict[str, str | None]:
+    """What the review form shows, for a failure message."""
+    return {
+        "ppa": text(driver, "#align-review-ppa"),
+        "goal": text(driver, "#align-review-goal"),
+        "note": driver.find_element(By.ID, "align-review-note").get_attribute("value"),
+        "feedback": text(driver, "#align-review-feedback"),
+        "console": severe_console_entries(driver),
+        "renderer": driver.execute_script(RENDERER_STATE_JS),
+        "a dropdown menu open": menu_open(driver),
+    }
+
+
+# Dash's renderer state: the callbacks it has not finished, and the Save button's click count
+RENDERER_STATE_JS = """
+const s = window.store && window.store.getState();
+if (!s) { return null; }
+const out = {};
+for (const k of ['requested', 'prioritized', 'blocked', 'executing', 'watched', 'stored']) {
+  out[k] = (s.callbacks[k] || []).map(c => c.callback.output);
+}
+const path = s.paths.strs['align-review-save'];
+let node = s.layout;
+for (const key of path || []) { node = node && node[key]; }
+out.save_n_clicks = node && node.props ? node.props.n_clicks : 'not found';
+return out;
+"""
+
+
 def test_alignment_page(alignment_url, alignment_home, page_browser):
     driver = page_browser
     with read_only(alignment_home) as con:
@@ -84,7 +125,7 @@ def test_alignment_page(alignment_url, alignment_home, page_browser):
     wait(driver).until(lambda d: _untagged_rows(d) == untagged_2025.height)
 
     # saving with nothing filled in says what is missing, and saves nothing
-    driver.find_element(By.ID, "align-review-save").click()
+    click(driver, "align-review-save")
     wait(driver).until(lambda d: "Not saved." in (text(d, "#align-review-feedback") or ""))
     feedback = text(driver, "#align-review-feedback")
     assert "Choose the PPA you are reviewing." in feedback and "Enter your name as the reviewer." not in feedback
@@ -99,17 +140,24 @@ def test_alignment_page(alignment_url, alignment_home, page_browser):
     goal = by_goal_2025.filter(is_untagged=False).row(0, named=True)
     choose(driver, "align-review-goal", goal["goal_title"])
     driver.find_element(By.ID, "align-review-note").send_keys(NOTE)
-    # the reviewer is the signed-in account, shown read-only: typing changes nothing
+    # the reviewer is the signed-in account, shown read-only: typing changes nothing (no space typed: a space in a
+    # read-only field scrolls the page, as Page Down does, and the click below would land where Save was)
     reviewer = driver.find_element(By.ID, "align-review-reviewer")
     signed_in = reviewer.get_attribute("value")
     assert signed_in and reviewer.get_attribute("readonly") is not None
-    reviewer.send_keys("Somebody Else")
-    driver.find_element(By.ID, "align-review-save").click()
-    wait(driver).until(lambda d: "Review saved (pending refresh)" in (text(d, "#align-review-feedback") or ""))
+    reviewer.send_keys("SomebodyElse")
+    wait(driver).until(settled)
+    form = _form_state(driver)
+    assert ppa["title"] in (form["ppa"] or "") and goal["goal_title"] in (form["goal"] or ""), form
+    click(driver, "align-review-save")
+    try:
+        wait(driver).until(lambda d: "Review saved (pending refresh)" in (text(d, "#align-review-feedback") or ""))
+    except TimeoutException:
+        pytest.fail(f"the review was not saved; the form showed {_form_state(driver)}")
     wait(driver).until(lambda d: NOTE in (text(d, "#align-reviews") or ""))
     row = text(driver, "#align-reviews tbody tr.row-pending")
     assert row is not None and "Pending refresh" in row and ppa["title"] in row and goal["goal_title"] in row
-    assert signed_in in row and "Somebody Else" not in row
+    assert signed_in in row and "SomebodyElse" not in row
     assert driver.find_element(By.ID, "align-review-note").get_attribute("value") == ""  # ready for the next one
 
     # the PPA dropdown searches on the server as the reviewer types (a few options, never every PPA)
