@@ -223,18 +223,13 @@ def _pick_button(ppa_id: str, table_name: str) -> dbc.Button:
 
 
 def _bar(bar: af.Bar) -> html.Div:
+    """One element per bar (the table draws 500 of them): the track and its fill are the element's ``::before``,
+    drawn from two CSS variables (alignment.css), and its text is the points."""
     return html.Div(
-        [
-            html.Div(
-                html.Div(
-                    className="align-bar-fill", style={"width": f"{bar.fraction * 100:.0f}%", "background": bar.colour}
-                ),
-                className="align-bar-track",
-            ),
-            html.Span(bar.points, className="align-bar-value"),
-        ],
+        bar.points,
         className="align-bar",
         title=bar.title,
+        style={"--fill": f"{bar.fraction * 100:.0f}%", "--bar-colour": bar.colour},
     )
 
 
