@@ -166,10 +166,11 @@ def open_page(driver, url: str) -> None:
 
 
 def menu_open(driver) -> bool:
-    """A dropdown's menu is open: its options are shown (a click elsewhere would only close it)."""
+    """A dropdown's menu is open: its popover is shown (a click elsewhere would only close it). Checklists and
+    radio items also have ``role=option`` elements, always shown, so the dropdown's own menu class is looked for."""
     return bool(
         driver.execute_script(
-            "return [...document.querySelectorAll(\"[role='option']\")].some(o => o.getClientRects().length > 0);"
+            "return [...document.querySelectorAll('.dash-dropdown-content')].some(m => m.getClientRects().length > 0);"
         )
     )
 
