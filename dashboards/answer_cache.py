@@ -27,11 +27,11 @@ import cachetools
 import dash
 from flask import Response, g, make_response, request
 
+from dashboards.auth import CALLBACK_PATH
 from ingest.home import Home
 from ingest.warehouse import published_identity
 
 SHARED_ATTR = "_oobc_shared_answer"
-CALLBACK_PATH = "/_dash-update-component"
 HEADER = "X-OOBC-Answer"
 SIZE_ENV = "OOBC_ANSWER_CACHE_MB"
 DEFAULT_MB = 128

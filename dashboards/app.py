@@ -186,19 +186,10 @@ class FilterChoices:
 
 
 # The filter bar's choices per published file (a few files, per process): every page load reads them, and they
-# change only with a publish (a new file, or the same path rewritten: another size or modification time).
-_CHOICES: cachetools.LRUCache[tuple[str, int, int], FilterChoices] = cachetools.LRUCache(maxsize=4)
-_CHOICES_LOCK = threading.Lock()
-
-
+# change only with a publish (ingest.warehouse.published_identity). Nothing published: read_only raises, nothing kept.
+@cachetools.cached(cachetools.LRUCache(maxsize=4), key=published_identity, lock=threading.Lock())
 def filter_choices(home: Home) -> FilterChoices:
     """The filter bar's choices for the warehouse published under ``home``, read once per published file."""
-    identity = published_identity(home)
-    if identity is not None:
-        with _CHOICES_LOCK:
-            kept = _CHOICES.get(identity)
-        if kept is not None:
-            return kept
     with read_only(home) as con:
         years = queries.fiscal_years(con)["fiscal_year"].to_list()
         moa_frame = queries.moas(con)
@@ -209,7 +200,7 @@ def filter_choices(home: Home) -> FilterChoices:
     moa_labels = [
         f"{a} — {n}" if n and n != a else a for a, n in zip(acronyms, moa_frame["moa_name"].to_list(), strict=True)
     ]
-    choices = FilterChoices(
+    return FilterChoices(
         years=years,
         moas=acronyms,
         sectors=sector_codes,
@@ -219,10 +210,6 @@ def filter_choices(home: Home) -> FilterChoices:
         sector_options=_options(sector_codes, [fmt.sector_label(s) for s in sector_codes]),
         area_options=_options(area_keys, fmt.area_labels(area_frame.to_dicts())),
     )
-    if identity is not None and identity == published_identity(home):  # not a file published over meanwhile
-        with _CHOICES_LOCK:
-            _CHOICES[identity] = choices
-    return choices
 
 
 def sync_filters(

@@ -15,7 +15,6 @@ import polars as pl
 from dash import dcc, html
 from dash.exceptions import PreventUpdate
 
-from dashboards import answer_cache
 from dashboards.figures import Column, Tile
 from dashboards.filters import AREA, FISCAL_YEAR, MOA, SECTOR, Filters
 from ingest.home import Home
@@ -98,8 +97,7 @@ def bind(function: Callable[..., Any], home: Home) -> Callable[..., Any]:
         return function(*inputs, home)
 
     callback.__name__ = callback.__qualname__ = function.__name__
-    if getattr(function, answer_cache.SHARED_ATTR, False):
-        answer_cache.shared(callback)
+    callback.__dict__.update(function.__dict__)  # its marks (answer_cache.shared, auth.requires) come along
     return callback
 
 

@@ -23,7 +23,6 @@ fct_ceiling_ppas (the warehouse's vocabulary mapping), hard or soft as its enfor
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +35,7 @@ import polars as pl
 
 from dashboards import sql
 from dashboards.filters import UNSPECIFIED_SECTOR, Filters
+from ingest.warehouse import file_identity
 from models.allocation import Ceiling, ScenarioOutcome, ScenarioSpec, evaluate
 from models.outcomes import Inequality, needs_covered, per_capita_inequality, projected_beneficiaries
 
@@ -205,11 +205,7 @@ def _published_file(con: duckdb.DuckDBPyConnection) -> tuple | None:
     rows = con.execute(_DATABASE_SQL).fetchall()
     if not rows or not rows[0][1] or not rows[0][0]:
         return None
-    try:
-        stat = os.stat(rows[0][0])
-    except OSError:
-        return None
-    return (rows[0][0], stat.st_size, stat.st_mtime_ns)
+    return file_identity(rows[0][0])
 
 
 def year_inputs(con: duckdb.DuckDBPyConnection, fiscal_year: int) -> YearInputs:

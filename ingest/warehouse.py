@@ -179,18 +179,20 @@ def published_path(home: Home, missing_ok: bool = False) -> Path | None:
     return link.resolve()
 
 
-def published_identity(home: Home) -> tuple[str, int, int] | None:
-    """The published file as (resolved path, size, modification time in ns), or None when nothing is published (or
-    the file went between resolving and reading). A publish or a refresh changes it: a key for what is computed
-    once per published warehouse."""
-    path = published_path(home, missing_ok=True)
-    if path is None:
-        return None
+def file_identity(path: Path | str) -> tuple[str, int, int] | None:
+    """A warehouse file as (path, size, modification time in ns), or None when it is gone: a key for what is
+    computed once per published file (a publish names another file; a file rewritten has another size or time)."""
     try:
-        stat = path.stat()
-    except FileNotFoundError:
+        stat = os.stat(path)
+    except OSError:
         return None
     return (str(path), stat.st_size, stat.st_mtime_ns)
+
+
+def published_identity(home: Home) -> tuple[str, int, int] | None:
+    """:func:`file_identity` of the published file, or None when nothing is published."""
+    path = published_path(home, missing_ok=True)
+    return None if path is None else file_identity(path)
 
 
 # --------------------------------------------------------------------------------------- reading

@@ -14,8 +14,10 @@ SCENARIO_MS = 100.0  # engine at 20k PPAs
 ROLLUP_RATIO = 100.0  # against the OBCMS way, 100k work items
 FLOOR_RATIO = 3.0  # refresh against the raw-load floor
 LOAD_CLIENTS = "20"
-# the latency runs a result may hold: (key, how the printed rows name it)
-LATENCY_RUNS = (("latency", ""), ("latency_computed", ", every answer computed (answer cache off)"))
+# the latency runs a result may hold: (key, how the printed rows name it); the targets read LATENCY_SERVED
+LATENCY_SERVED = "latency"
+LATENCY_COMPUTED = "latency_computed"
+LATENCY_RUNS = ((LATENCY_SERVED, ""), (LATENCY_COMPUTED, ", every answer computed (answer cache off)"))
 
 
 def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -28,10 +30,10 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
         _row("scenario engine at 20k PPAs (ms, median)", result["scenario_engine"]["median_ms"], SCENARIO_MS, "<"),
         _rollup_target(result["rollup"]),
     ]
-    if result.get("latency"):
-        rows += _latency_targets(result["latency"], "")
-        if result.get("latency_computed"):
-            rows += _latency_targets(result["latency_computed"], LATENCY_RUNS[1][1])
+    if result.get(LATENCY_SERVED):
+        rows += _latency_targets(result[LATENCY_SERVED], "")
+        if result.get(LATENCY_COMPUTED):
+            rows += _latency_targets(result[LATENCY_COMPUTED], LATENCY_RUNS[1][1])
     else:
         rows.append({"measure": "callback latency", "value": "not measured", "target": "", "met": None})
     inc = result["incremental_refresh"]
