@@ -102,9 +102,10 @@ def test_every_section_has_numbers(bench) -> None:
             names = {c["callback"] for c in run["callbacks"]}
             assert any(name.startswith("scenario-envelope.invalid") for name in names), n  # the live recompute
             assert all(c["n"] >= 2 and 0 < c["median_ms"] <= c["p95_ms"] for c in run["callbacks"])
-            # the replays repeat the recorded requests: as served, most answers are shared; cache off, none
+            # the replays repeat the recorded requests: as served, some answers are shared (how many depends on
+            # which of the two workers answers, each computing an answer once); cache off, none
             if latency["shared_answers"]:
-                assert run["requests"] / 2 < run["shared"] < run["requests"], n
+                assert 0 < run["shared"] < run["requests"], n
             else:
                 assert run["shared"] == 0, n
     rows = targets(scale)
