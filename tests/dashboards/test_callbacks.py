@@ -69,22 +69,42 @@ def test_the_server_answers(app, home):
         assert component in outputs
 
 
-def test_a_callback_through_the_server(app, home):
-    """One round trip through Dash's own request handling, as the browser makes it."""
-    client = app.server.test_client()
-    sign_in(client, "", *make_user(home, "viewer"))
-    client.get("/")
-    body = {
+def headline_request() -> dict:
+    """The overview headline's request, as the browser sends it."""
+    return {
         "output": f"{overview.HEADLINE}.children",
         "outputs": {"id": overview.HEADLINE, "property": "children"},
         "inputs": [{"id": ids.FILTERS, "property": "data", "value": SELECTION}],
         "changedPropIds": [f"{ids.FILTERS}.data"],
         "state": [],
     }
-    response = client.post("/_dash-update-component", json=body)
+
+
+def test_a_callback_through_the_server(app, home):
+    """One round trip through Dash's own request handling, as the browser makes it."""
+    client = app.server.test_client()
+    sign_in(client, "", *make_user(home, "viewer"))
+    client.get("/")
+    response = client.post("/_dash-update-component", json=headline_request())
     assert response.status_code == 200
     text = json.dumps(response.get_json(), ensure_ascii=False)
     assert "₱1,500,000.50" in text
+
+
+def test_a_callback_runs_on_the_request_thread(app, home, monkeypatch):
+    """No event loop and thread of its own per callback (Dash's async dispatch, chosen whenever asgiref is
+    installed): every callback is plain Python, and that hop cost ~25 ms a request."""
+    import threading
+
+    from dashboards import queries
+
+    seen = []
+    headline = queries.headline
+    monkeypatch.setattr(queries, "headline", lambda *a: seen.append(threading.get_ident()) or headline(*a))
+    client = app.server.test_client()
+    sign_in(client, "", *make_user(home, "viewer"))
+    assert client.post("/_dash-update-component", json=headline_request()).status_code == 200
+    assert seen and set(seen) == {threading.get_ident()}
 
 
 # ---------------------------------------------------------------------------------- the overview
