@@ -16,7 +16,7 @@ PESO = "₱"
 PHILIPPINE_TIME = timezone(timedelta(hours=8), "PHT")
 
 # (size, suffix) from the smallest unit up; executives read "B" for billion, not the SI "G".
-_UNITS: tuple[tuple[Decimal, str], ...] = (
+UNITS: tuple[tuple[Decimal, str], ...] = (
     (Decimal(1), ""),
     (Decimal(10) ** 3, "K"),
     (Decimal(10) ** 6, "M"),
@@ -62,8 +62,8 @@ def peso_short(value: Decimal | float | int | None) -> str:
         return MISSING
     sign = "-" if amount < 0 else ""
     magnitude = abs(amount)
-    for i, (size, suffix) in enumerate(_UNITS):
-        next_size = _UNITS[i + 1][0] if i + 1 < len(_UNITS) else None
+    for i, (size, suffix) in enumerate(UNITS):
+        next_size = UNITS[i + 1][0] if i + 1 < len(UNITS) else None
         if next_size is not None and magnitude >= next_size:
             continue
         scaled = magnitude / size

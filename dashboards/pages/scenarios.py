@@ -768,7 +768,7 @@ def recompute(
         envelope_text, weights, bounds, lock_texts, excluded, equity_population, whole_ppa, on_no_fit
     )
     outcome_results: Any = dash.no_update
-    amounts = None
+    allocated_ppas = None
     spec_json = None
     status: Any
     if spec is not None:
@@ -777,7 +777,7 @@ def recompute(
         if result.outcome.allocation is None:
             problems = engine_problems(result.outcome.errors)
         else:
-            amounts = result.outcome.allocation.amounts()
+            allocated_ppas = result.outcome.allocation.ppas
             outcome_results = results_view(result)
             spec_json = spec_to_json(spec)
     general = problems.get("general", [])
@@ -807,7 +807,7 @@ def recompute(
         message = problems["bounds"].get((i["dim"], i["key"])) or problems["bounds"].get(i["key"])
         bound_messages.append(message or "")
     bound_invalid = [bool(m) for m in bound_messages]
-    grid = sf.grid_update(edits, amounts, problems["locked"])
+    grid = sf.grid_update(edits, allocated_ppas, problems["locked"])
     weights_message = problems.get("weights") or ""
     return (
         bool(problems.get("envelope")),

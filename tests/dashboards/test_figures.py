@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 from decimal import Decimal
@@ -12,6 +13,7 @@ import polars as pl
 import pytest
 
 from dashboards import figures, queries
+from dashboards import formatting as fmt
 from dashboards.filters import Filters
 
 CHECKOUT = Path(__file__).resolve().parents[2]
@@ -261,3 +263,36 @@ def test_peso_exact_list_is_peso_exact_of_each_value(values):
     assert figures.peso_exact_list(floats) == [fmt.peso_exact(v) for v in floats.to_list()]
     three = pl.Series([Decimal("1.005")], dtype=pl.Decimal(10, 3))
     assert figures.peso_exact_list(three) == ["₱1.01"]
+
+
+def _amounts_around_every_rounding_edge() -> list[Decimal | None]:
+    """Amounts one centavo either side of each place where peso_short changes unit or places: 10, 100 and 1000 of
+    every unit, less half of each rounding step (₱999.50 → ₱1.00K, ₱9.995K → ₱10.00K…), both signs; random
+    amounts of every magnitude; zero, a null, the largest amount done at once and one past it."""
+    rng = random.Random(7)
+    amounts: list[Decimal | None] = [None, Decimal("0"), Decimal("-0.49"), Decimal("-0.50"), Decimal("-0.01")]
+    for size, _suffix in fmt.UNITS:
+        centavos = int(size) * 100
+        for times in (10, 100, 1000):
+            for half in {centavos // 2, centavos // 20, centavos // 200}:
+                for nudge in (-1, 0, 1):
+                    edge = Decimal(times * centavos - half + nudge) / 100
+                    amounts += [edge, -edge]
+    for digits in range(1, 17):
+        amounts += [Decimal(rng.randint(-(10**digits), 10**digits)) / 100 for _ in range(200)]
+    return [*amounts, Decimal("99999999999999.99"), Decimal("-99999999999999.50"), Decimal(10) ** 14, Decimal(10) ** 20]
+
+
+def test_peso_short_list_is_peso_short_of_each_value():
+    amounts = _amounts_around_every_rounding_edge()
+    series = pl.Series(amounts, dtype=pl.Decimal(38, 2))
+    expected = [fmt.peso_short(v) for v in series.to_list()]
+    assert figures.peso_short_list(series) == expected  # some amounts past ₱10^14: value by value
+    below = [i for i, v in enumerate(amounts) if v is None or abs(v) < Decimal(10) ** 14]
+    assert len(below) > 3000
+    at_once = pl.Series([amounts[i] for i in below], dtype=pl.Decimal(38, 2))  # all below ₱10^14: done by polars
+    assert figures.peso_short_list(at_once) == [expected[i] for i in below]
+    assert expected[:5] == ["—", "₱0", "₱0", "-₱1", "₱0"]
+    assert figures.peso_short_list(pl.Series([1.5, None])) == ["₱2", "—"]  # not money: value by value
+    assert figures.peso_short_list(pl.Series([], dtype=pl.Decimal(38, 2))) == []
+    assert figures.peso_exact_list(series) == [fmt.peso_exact(v) for v in series.to_list()]

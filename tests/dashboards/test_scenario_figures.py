@@ -222,7 +222,10 @@ def test_grid_rows_largest_baseline_first_with_the_recomputed_columns_blank():
 def test_grid_update_carries_only_what_a_recompute_changes():
     update = sf.grid_update(
         {"locks": {"c": "abc"}, "excluded": ["a"]},
-        {"a": Decimal("0.00"), "b": Decimal("250.50"), "c": Decimal("9.99"), "d": None},
+        pl.DataFrame(
+            {"ppa_id": ["a", "b", "c", "d"], "allocated": [Decimal("0.00"), Decimal("250.50"), Decimal("9.99"), None]},
+            schema={"ppa_id": pl.String, "allocated": pl.Decimal(38, 2)},
+        ),
         {"c": "Not an amount"},
     )
     assert update == {
