@@ -40,6 +40,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 import polars as pl
 
@@ -97,6 +98,11 @@ class Ceiling:
     # Optional explicit membership: when given, the ceiling covers exactly these PPAs (still narrowed by sector and
     # funding source when those are set), e.g. the warehouse's mapped PPAs of a ceiling (fct_ceiling_ppas).
     ppa_ids: frozenset[str] | None = None
+
+    @cached_property
+    def member_ids(self) -> pl.Series | None:
+        """``ppa_ids`` as a column of text, made once: a ceiling of the year is reused by every recompute."""
+        return None if self.ppa_ids is None else pl.Series([str(p) for p in self.ppa_ids], dtype=pl.String)
 
 
 @dataclass(frozen=True)
@@ -188,7 +194,7 @@ class _Checked:
     locked: dict[str, int]
     excluded: set[str]
     manual: dict[str, int]
-    ceilings: list[tuple[Ceiling, int]]
+    ceilings: list[tuple[Ceiling, int, pl.Series]]  # with its member PPAs: a Boolean per row of ``frame``
     bounds: list[tuple[Bound, int | None, int | None]]
     votes: pl.DataFrame | None
     warnings: list[Problem]
@@ -418,9 +424,9 @@ def _validate(candidates: pl.DataFrame, spec: ScenarioSpec) -> _Checked:
         if amount is None:
             continue
         ceilings.append((ceiling, amount))
-        if ceiling.hard:
-            members = _ceiling_mask(frame, ceiling)
-            held = sum(v for k, v in locked.items() if k in set(frame.filter(members)["ppa_id"].to_list()))
+        if ceiling.hard and locked:
+            inside = set(frame.filter(_ceiling_mask(frame, ceiling))["ppa_id"].to_list())
+            held = sum(v for k, v in locked.items() if k in inside)
             if held > amount:
                 problems.append(Problem("ceilings", "the locked PPAs alone exceed this hard ceiling", key=ceiling.name))
 
@@ -500,7 +506,7 @@ def _validate(candidates: pl.DataFrame, spec: ScenarioSpec) -> _Checked:
         locked=locked,
         excluded=excluded,
         manual=manual,
-        ceilings=ceilings,
+        ceilings=[(c, amount, frame.select(_ceiling_mask(frame, c)).to_series()) for c, amount in ceilings],
         bounds=bounds,
         votes=votes,
         warnings=warnings,
@@ -530,7 +536,7 @@ def _ceiling_mask(frame: pl.DataFrame, ceiling: Ceiling) -> pl.Expr:
     if ceiling.funding_source is not None:
         mask = mask & (pl.col("funding_source") == ceiling.funding_source)
     if ceiling.ppa_ids is not None:
-        mask = mask & pl.col("ppa_id").is_in(sorted(str(p) for p in ceiling.ppa_ids))
+        mask = mask & pl.col("ppa_id").is_in(ceiling.member_ids)
     return mask.fill_null(False)
 
 
@@ -685,11 +691,9 @@ def _limits(frame: pl.DataFrame, checked: _Checked) -> list[tuple[str, pl.Series
             limits.append(
                 (f"maximum for {bound.dimension} '{bound.key}'", (frame[column] == bound.key).fill_null(False), high)
             )
-    for ceiling, amount in checked.ceilings:
+    for ceiling, amount, members in checked.ceilings:
         if ceiling.hard:
-            limits.append(
-                (f"hard ceiling '{ceiling.name}'", frame.select(_ceiling_mask(frame, ceiling)).to_series(), amount)
-            )
+            limits.append((f"hard ceiling '{ceiling.name}'", members, amount))
     return limits
 
 
@@ -911,9 +915,8 @@ def _result(state, checked, spec, locked, excluded, is_locked, minima, capped, w
         ).rename({column: "key"})
 
     ceiling_rows = []
-    for ceiling, amount in checked.ceilings:
-        mask = frame.select(_ceiling_mask(frame, ceiling)).to_series()
-        used = int(state.alloc.filter(mask).sum())
+    for ceiling, amount, members in checked.ceilings:
+        used = int(state.alloc.filter(members).sum())
         utilisation = used / amount if amount else (math.inf if used else 0.0)
         status = "exceeded" if used > amount else "warning" if utilisation >= ceiling.warning_threshold else "ok"
         ceiling_rows.append(

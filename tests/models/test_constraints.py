@@ -42,6 +42,20 @@ def test_hard_ceiling_caps_and_redistributes_or_leaves():
     assert left.unallocated == D("30.00")
 
 
+def test_ceiling_of_listed_ppas_holds_whatever_order_the_candidates_come_in():
+    """A ceiling with explicit members (ppa_ids) covers those PPAs, however the candidates are ordered (the engine
+    sorts them by ppa_id): same amounts as the sector ceiling over the same PPAs, candidates given in reverse."""
+    listed = Ceiling("listed", "50", hard=True, ppa_ids=frozenset({"h2", "h1"}))
+    by_sector = allocate(candidates(ROWS), spec(ceilings=(Ceiling("health cap", "50", hard=True, sector="health"),)))
+    reversed_rows = allocate(candidates(ROWS[::-1]), spec(ceilings=(listed,)))
+    assert reversed_rows.amounts() == by_sector.amounts() == {"e1": D("50.00"), "h1": D("37.50"), "h2": D("12.50")}
+    assert reversed_rows.ceilings.row(0, named=True)["allocated"] == D("50.00")
+    soft = allocate(
+        candidates(ROWS[::-1]), spec(ceilings=(Ceiling("e only", "10", hard=False, ppa_ids=frozenset({"e1"})),))
+    )
+    assert soft.ceilings.row(0, named=True)["allocated"] == D("20.00")  # e1's 20 by needs 3:1:1
+
+
 def test_soft_ceiling_only_warns():
     ceiling = Ceiling("health soft", "50", hard=False, sector="health")
     result = allocate(candidates(ROWS), spec(ceilings=(ceiling,)))
