@@ -90,6 +90,7 @@ BOUND_MESSAGE = f"{PREFIX}-bound-message"
 PPA_GRID = f"{PREFIX}-ppa-grid"  # the PPAs, their locks and exclusions (AG Grid, in the layout)
 EDITS = f"{PREFIX}-edits"  # dcc.Store: the grid's locks and exclusions (scenario_figures.lock_edits)
 GRID_UPDATE = f"{PREFIX}-grid-update"  # dcc.Store: what the last recompute changes in the grid (grid_update)
+BOUND_PROBLEMS = f"{PREFIX}-bound-problems"  # dcc.Store: the sector/area grid's problems, {"dim|key": message}
 LOAD = f"{PREFIX}-load"
 CLONE = f"{PREFIX}-clone"
 
@@ -153,6 +154,17 @@ function(update, rows) {
             problem: problems[id] || "",
         });
     });
+}
+"""
+# The sector/area grid's problems (BOUND_PROBLEMS) on its rows, in the browser: the recompute sends one small map
+# rather than three outputs per row (hundreds of areas: their ids alone were most of Dash's work on each edit).
+SHOW_BOUND_PROBLEMS_JS = """
+function(problems) {
+    const known = problems !== null && typeof problems === "object" ? problems : {};
+    const outputs = window.dash_clientside.callback_context.outputs_list[2];
+    const messages = outputs.map((o) => known[o.id.dim + "|" + o.id.key] || "");
+    const invalid = messages.map((m) => m !== "");
+    return [invalid, invalid, messages];
 }
 """
 LOCK_PROBLEM_STYLE = {"backgroundColor": "#fdecea", "color": "#c0392b"}
@@ -324,6 +336,7 @@ def layout(**_query: Any) -> html.Div:
             dcc.Store(id=SAVED_TICK, data=0),
             dcc.Store(id=EDITS, data=sf.lock_edits(None)),
             dcc.Store(id=GRID_UPDATE),
+            dcc.Store(id=BOUND_PROBLEMS),
             inputs,
             html.Div(id=STATUS, className="scenario-status"),
             dcc.Loading(html.Div(id=RESULTS), delay_show=400, type="dot"),
@@ -802,11 +815,11 @@ def recompute(
         )
     else:
         status = html.Div("Recomputed.", className="text-muted small", id=f"{PREFIX}-ok")
-    bound_messages = []
+    bound_problems = {}
     for i in bound_ids:
         message = problems["bounds"].get((i["dim"], i["key"])) or problems["bounds"].get(i["key"])
-        bound_messages.append(message or "")
-    bound_invalid = [bool(m) for m in bound_messages]
+        if message:
+            bound_problems[f"{i['dim']}|{i['key']}"] = message
     grid = sf.grid_update(edits, allocated_ppas, problems["locked"])
     weights_message = problems.get("weights") or ""
     return (
@@ -815,9 +828,7 @@ def recompute(
         weight_sum,
         weights_message,
         [bool(weights_message)] * len(weight_ids),
-        bound_invalid,
-        bound_invalid,
-        bound_messages,
+        bound_problems,
         status,
         outcome_results,
         grid,
@@ -1151,9 +1162,7 @@ def register(app: dash.Dash, home: Home) -> None:
         Output(WEIGHT_SUM, "children"),
         Output(WEIGHTS_FEEDBACK, "children"),
         Output({"type": WEIGHT, "strategy": ALL}, "invalid"),
-        Output({"type": BOUND_MIN, "dim": ALL, "key": ALL}, "invalid"),
-        Output({"type": BOUND_MAX, "dim": ALL, "key": ALL}, "invalid"),
-        Output({"type": BOUND_MESSAGE, "dim": ALL, "key": ALL}, "children"),
+        Output(BOUND_PROBLEMS, "data"),
         Output(STATUS, "children"),
         Output(RESULTS, "children"),
         Output(GRID_UPDATE, "data"),
@@ -1181,6 +1190,14 @@ def register(app: dash.Dash, home: Home) -> None:
         Input(PPA_GRID, "cellValueChanged"),
         State(EDITS, "data"),
         prevent_initial_call=True,
+    )
+
+    app.clientside_callback(
+        SHOW_BOUND_PROBLEMS_JS,
+        Output({"type": BOUND_MIN, "dim": ALL, "key": ALL}, "invalid"),
+        Output({"type": BOUND_MAX, "dim": ALL, "key": ALL}, "invalid"),
+        Output({"type": BOUND_MESSAGE, "dim": ALL, "key": ALL}, "children"),
+        Input(BOUND_PROBLEMS, "data"),
     )
 
     # The recompute sends what changed in the grid; the rows already in the browser keep their fixed part.

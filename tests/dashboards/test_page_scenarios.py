@@ -95,9 +95,14 @@ def test_scenario_builder_edits_validates_saves_and_exports(demo_url, demo_home,
     _type(driver, f"""input[id*='{row_id}'][id*='bound-max']""", "1000")
     _wait_text(driver, f"""div[id*='{row_id}'][id*='bound-message']""", "The minimum is above the maximum")
     wait(driver).until(lambda d: "Not recomputed" in (text(d, "#scenario-status") or ""))
+    bound_inputs = f"""input[id*='{row_id}'][id*='bound-m']"""
+    assert all("is-invalid" in e.get_attribute("class") for e in driver.find_elements(By.CSS_SELECTOR, bound_inputs))
+    assert len(driver.find_elements(By.CSS_SELECTOR, "input[id*='bound-m'].is-invalid")) == 2  # that row only
     _type(driver, f"""input[id*='{row_id}'][id*='bound-max']""", "")
     _type(driver, f"""input[id*='{row_id}'][id*='bound-min']""", "")
     _wait_text(driver, "#scenario-status", "Recomputed.")
+    assert not driver.find_elements(By.CSS_SELECTOR, "input[id*='bound-m'].is-invalid")
+    assert not (text(driver, f"""div[id*='{row_id}'][id*='bound-message']""") or "").strip()
     _wait_text(driver, "[data-kpi='allocated'] ~ .kpi-detail", fmt.peso_exact(expected.allocated_total))
     assert driver.find_elements(By.CSS_SELECTOR, "#scenario-graph-sector .bars, #scenario-graph-sector .trace")
 
