@@ -6,10 +6,11 @@ the scenario is blue, the baseline grey. Hover text shows exact pesos.
 
 from __future__ import annotations
 
+import functools
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import plotly.graph_objects as go
 import polars as pl
@@ -19,6 +20,7 @@ from dashboards.figures import Column, Tile, empty_figure, peso_exact_list, peso
 from dashboards.theme import BAD, BLUE, GOOD, NEUTRAL, WARNING
 from models.outcomes import Inequality
 
+T = TypeVar("T")
 GROUP_COLUMNS = {"sector": "sector", "area": "area_id", "moa": "moa"}
 GROUP_TITLES = {"sector": "By sector", "area": "By area", "moa": "By MOA"}
 
@@ -283,16 +285,30 @@ def lock_edits(data: Any) -> dict[str, Any]:
     }
 
 
-# The rows' fixed part (title, MOA, requested amount) per candidates frame: the page recomputes on the same cached
-# frame (scenario_queries.year_inputs) at every edit, so it is formatted once. Keyed by the frame's id and checked
-# through a weak reference, so a new frame with a recycled id is never mistaken for the old one.
-_FIXED_ROWS: dict[int, tuple[weakref.ref, list[dict[str, Any]]]] = {}
+def once_per_frame(make: Callable[[pl.DataFrame], T]) -> Callable[[pl.DataFrame], T]:
+    """``make(frame)`` made once per frame and kept while the frame lives: the scenario page recomputes on the same
+    cached candidates (scenario_queries.year_inputs) at every edit. Keyed by the frame's id and checked through a
+    weak reference, so a new frame with a recycled id is never mistaken for the old one. What it returns is shared
+    by every later call: never change it."""
+    kept: dict[int, tuple[weakref.ref, T]] = {}
+
+    @functools.wraps(make)
+    def once(frame: pl.DataFrame) -> T:
+        hit = kept.get(id(frame))
+        if hit is not None and hit[0]() is frame:
+            return hit[1]
+        made = make(frame)
+        key = id(frame)
+        kept[key] = (weakref.ref(frame, lambda _gone: kept.pop(key, None)), made)
+        return made
+
+    once.kept = kept  # type: ignore[attr-defined]
+    return once
 
 
+@once_per_frame
 def _fixed_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    hit = _FIXED_ROWS.get(id(frame))
-    if hit is not None and hit[0]() is frame:
-        return hit[1]
+    """The grid rows' fixed part (title, MOA, requested amount), formatted once per candidates frame."""
     ordered = frame.sort(["baseline", "ppa_id"], descending=[True, False])
     requested = ordered["requested_cost"]
     rows = [
@@ -313,8 +329,6 @@ def _fixed_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
             strict=True,
         )
     ]
-    key = id(frame)
-    _FIXED_ROWS[key] = (weakref.ref(frame, lambda _gone, key=key: _FIXED_ROWS.pop(key, None)), rows)
     return rows
 
 

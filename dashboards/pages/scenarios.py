@@ -525,6 +525,7 @@ def _bound_row(dimension: str, key: str, label: str, requested: Decimal) -> html
     )
 
 
+@sf.once_per_frame  # the same year's candidates: the same grid (2,900 components at 300 areas)
 def _bounds_grid(frame: pl.DataFrame) -> Any:
     head = html.Thead(
         html.Tr(
