@@ -6,11 +6,9 @@ the scenario is blue, the baseline grey. Hover text shows exact pesos.
 
 from __future__ import annotations
 
-import functools
-import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 import plotly.graph_objects as go
 import polars as pl
@@ -18,9 +16,9 @@ import polars as pl
 from dashboards import formatting as fmt
 from dashboards.figures import Column, Tile, empty_figure, peso_exact_list, peso_short_list
 from dashboards.theme import BAD, BLUE, GOOD, NEUTRAL, WARNING
+from models.frames import once_per_frame
 from models.outcomes import Inequality
 
-T = TypeVar("T")
 GROUP_COLUMNS = {"sector": "sector", "area": "area_id", "moa": "moa"}
 GROUP_TITLES = {"sector": "By sector", "area": "By area", "moa": "By MOA"}
 
@@ -283,27 +281,6 @@ def lock_edits(data: Any) -> dict[str, Any]:
         "locks": {str(k): v for k, v in locks.items() if isinstance(v, str) and v.strip()},
         "excluded": sorted({str(e) for e in excluded if isinstance(e, str | int)}),
     }
-
-
-def once_per_frame(make: Callable[[pl.DataFrame], T]) -> Callable[[pl.DataFrame], T]:
-    """``make(frame)`` made once per frame and kept while the frame lives: the scenario page recomputes on the same
-    cached candidates (scenario_queries.year_inputs) at every edit. Keyed by the frame's id and checked through a
-    weak reference, so a new frame with a recycled id is never mistaken for the old one. What it returns is shared
-    by every later call: never change it."""
-    kept: dict[int, tuple[weakref.ref, T]] = {}
-
-    @functools.wraps(make)
-    def once(frame: pl.DataFrame) -> T:
-        hit = kept.get(id(frame))
-        if hit is not None and hit[0]() is frame:
-            return hit[1]
-        made = make(frame)
-        key = id(frame)
-        kept[key] = (weakref.ref(frame, lambda _gone: kept.pop(key, None)), made)
-        return made
-
-    once.kept = kept  # type: ignore[attr-defined]
-    return once
 
 
 @once_per_frame

@@ -45,6 +45,7 @@ from functools import cached_property
 import polars as pl
 
 from models.errors import ScenarioInputError
+from models.frames import once_per_frame
 from models.money import (
     MoneyError,
     Problem,
@@ -242,6 +243,66 @@ def _requested_centavos(problems: list[Problem], ppa_ids: pl.Series, raw: pl.Ser
     return costs
 
 
+@dataclass(frozen=True)
+class _CandidateRows:
+    """The candidates checked and parsed, whatever the spec: the frame the engine works on (ids and texts as text,
+    ``cost`` in centavos, the score columns as floats with bad values null), the problems of ids and costs, and per
+    score column the PPAs whose value is not a number ≥ 0 (a problem only when the spec uses that column)."""
+
+    frame: pl.DataFrame
+    problems: list[Problem]
+    bad_numbers: dict[str, list[str]]
+    known: set[str]
+    cost_of: dict[str, int]
+
+
+@once_per_frame
+def _candidate_rows(candidates: pl.DataFrame) -> _CandidateRows:
+    problems: list[Problem] = []
+    bad_numbers: dict[str, list[str]] = {}
+    frame = candidates.select(
+        pl.col("ppa_id").cast(pl.String),
+        pl.col("sector").cast(pl.String),
+        pl.col("area_id").cast(pl.String),
+        pl.col("moa").cast(pl.String),
+        (
+            pl.col("funding_source").cast(pl.String)
+            if "funding_source" in candidates.columns
+            else pl.lit(None, pl.String)
+        ).alias("funding_source"),
+        pl.col("requested_cost").alias("_cost_raw"),
+        *[pl.col(c).alias(f"_raw_{c}") for c in (*SCORE_COLUMNS, "estimated_cost") if c in candidates.columns],
+    )
+    for row_id in frame.filter(pl.col("ppa_id").is_null() | (pl.col("ppa_id").str.strip_chars() == ""))["ppa_id"]:
+        problems.append(Problem("ppa_id", "a candidate PPA has no id", row_id))
+    duplicates = frame.group_by("ppa_id").len().filter((pl.col("len") > 1) & pl.col("ppa_id").is_not_null())
+    for ppa_id in sorted(duplicates["ppa_id"].to_list()):
+        problems.append(Problem("ppa_id", f"the PPA id '{ppa_id}' appears more than once", ppa_id))
+    costs = _requested_centavos(problems, frame["ppa_id"], frame["_cost_raw"])
+    frame = frame.with_columns(cost=pl.Series(costs, dtype=pl.Int64)).drop("_cost_raw")
+    for column in (*SCORE_COLUMNS, "estimated_cost"):
+        raw_name = f"_raw_{column}"
+        if raw_name not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, pl.Float64).alias(column))
+            continue
+        raw = frame[raw_name]
+        parsed = (
+            raw.cast(pl.Float64, strict=False)
+            if raw.dtype != pl.String
+            else raw.str.strip_chars().cast(pl.Float64, strict=False)
+        )
+        bad = frame.filter(
+            (raw.is_not_null() & (parsed.is_null() | parsed.is_nan() | parsed.is_infinite())) | (parsed < 0)
+        )["ppa_id"]
+        bad_numbers[column] = bad.to_list()
+        frame = frame.with_columns(
+            pl.when(parsed.is_nan() | parsed.is_infinite() | (parsed < 0)).then(None).otherwise(parsed).alias(column)
+        ).drop(raw_name)
+    known = set(frame["ppa_id"].drop_nulls().to_list())
+    cost_of = dict(zip(frame["ppa_id"].to_list(), costs, strict=True))
+    return _CandidateRows(frame, problems, bad_numbers, known, cost_of)
+
+
 def _validate(candidates: pl.DataFrame, spec: ScenarioSpec) -> _Checked:
     problems: list[Problem] = []
     warnings: list[Problem] = []
@@ -305,50 +366,13 @@ def _validate(candidates: pl.DataFrame, spec: ScenarioSpec) -> _Checked:
     if missing:
         raise ScenarioInputError(problems)
 
-    # candidate rows
-    frame = candidates.select(
-        pl.col("ppa_id").cast(pl.String),
-        pl.col("sector").cast(pl.String),
-        pl.col("area_id").cast(pl.String),
-        pl.col("moa").cast(pl.String),
-        (
-            pl.col("funding_source").cast(pl.String)
-            if "funding_source" in candidates.columns
-            else pl.lit(None, pl.String)
-        ).alias("funding_source"),
-        pl.col("requested_cost").alias("_cost_raw"),
-        *[pl.col(c).alias(f"_raw_{c}") for c in (*SCORE_COLUMNS, "estimated_cost") if c in candidates.columns],
-    )
-    for row_id in frame.filter(pl.col("ppa_id").is_null() | (pl.col("ppa_id").str.strip_chars() == ""))["ppa_id"]:
-        problems.append(Problem("ppa_id", "a candidate PPA has no id", row_id))
-    duplicates = frame.group_by("ppa_id").len().filter((pl.col("len") > 1) & pl.col("ppa_id").is_not_null())
-    for ppa_id in sorted(duplicates["ppa_id"].to_list()):
-        problems.append(Problem("ppa_id", f"the PPA id '{ppa_id}' appears more than once", ppa_id))
-    costs = _requested_centavos(problems, frame["ppa_id"], frame["_cost_raw"])
-    frame = frame.with_columns(cost=pl.Series(costs, dtype=pl.Int64)).drop("_cost_raw")
-    for column in (*SCORE_COLUMNS, "estimated_cost"):
-        raw_name = f"_raw_{column}"
-        if raw_name not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, pl.Float64).alias(column))
-            continue
-        raw = frame[raw_name]
-        parsed = (
-            raw.cast(pl.Float64, strict=False)
-            if raw.dtype != pl.String
-            else raw.str.strip_chars().cast(pl.Float64, strict=False)
-        )
-        bad = frame.filter(
-            (raw.is_not_null() & (parsed.is_null() | parsed.is_nan() | parsed.is_infinite())) | (parsed < 0)
-        )["ppa_id"]
-        relevant = column in needed or (column == "estimated_cost" and "policy" in weights)
-        if relevant:
-            for ppa_id in bad.to_list():
-                problems.append(Problem(column, "must be a number ≥ 0", ppa_id))
-        frame = frame.with_columns(
-            pl.when(parsed.is_nan() | parsed.is_infinite() | (parsed < 0)).then(None).otherwise(parsed).alias(column)
-        ).drop(raw_name)
-    known = set(frame["ppa_id"].drop_nulls().to_list())
-    cost_of = dict(zip(frame["ppa_id"].to_list(), costs, strict=True))
+    # candidate rows (checked once per candidates frame: the page recomputes on the same one at every edit)
+    rows = _candidate_rows(candidates)
+    problems += rows.problems
+    for column, bad in rows.bad_numbers.items():
+        if column in needed or (column == "estimated_cost" and "policy" in weights):
+            problems += [Problem(column, "must be a number ≥ 0", ppa_id) for ppa_id in bad]
+    frame, known, cost_of = rows.frame, rows.known, rows.cost_of
 
     # excluded and locked
     excluded = {str(e) for e in spec.excluded}

@@ -40,6 +40,7 @@ from ingest.home import Home
 from ingest.state import SCENARIO_STATUSES
 from ingest.warehouse import read_only
 from models.allocation import Bound, ScenarioSpec, StrategyWeight
+from models.frames import once_per_frame
 from models.money import Problem
 from models.spec_json import spec_from_json, spec_to_json
 
@@ -525,7 +526,7 @@ def _bound_row(dimension: str, key: str, label: str, requested: Decimal) -> html
     )
 
 
-@sf.once_per_frame  # the same year's candidates: the same grid (2,900 components at 300 areas)
+@once_per_frame  # the same year's candidates: the same grid (2,900 components at 300 areas)
 def _bounds_grid(frame: pl.DataFrame) -> Any:
     head = html.Thead(
         html.Tr(

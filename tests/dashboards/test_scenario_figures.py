@@ -262,22 +262,3 @@ def test_grid_rows_fixed_part_is_formatted_once_per_frame_and_never_shared_betwe
     assert [r["title"] for r in sf.ppa_grid_rows(renamed)] == ["Seeds", "Bridges", "Wells"]
     assert [r["title"] for r in sf.ppa_grid_rows(frame)] == ["b", "Roads", "Clinics"]
 
-
-def test_once_per_frame_keeps_what_it_made_while_the_frame_lives():
-    made = []
-
-    @sf.once_per_frame
-    def describe(frame: pl.DataFrame) -> list:
-        made.append(frame.height)
-        return [frame.height]
-
-    first = pl.DataFrame({"x": [1, 2]})
-    assert describe(first) is describe(first) and made == [2]
-    same_content = pl.DataFrame({"x": [1, 2]})
-    assert describe(same_content) == [2] and made == [2, 2]  # another frame: made again
-    assert len(describe.kept) == 2
-    del first, same_content
-    import gc
-
-    gc.collect()
-    assert describe.kept == {}  # nothing kept for frames gone

@@ -179,3 +179,22 @@ def test_evaluate_returns_problems_instead_of_raising():
     outcome = evaluate(candidates(ROWS), spec(envelope="-1"))
     assert outcome.allocation is None and outcome.errors[0].field == "envelope"
     assert evaluate(candidates(ROWS), spec()).errors == ()
+
+
+def test_one_candidates_frame_checked_for_each_spec_in_turn():
+    """The candidates' rows are checked once per frame (the page recomputes on one frame): a bad score is a problem
+    only for a spec that uses it, every time, and problems never pile up from one evaluation to the next."""
+    frame = candidates([{**ROWS[0], "performance_score": -1}, ROWS[1], {**ROWS[2], "requested_cost": "-5"}])
+    uses_needs = spec()
+    uses_performance = spec(strategies=(StrategyWeight("performance", 1),))
+    for _ in range(2):
+        needs = evaluate(frame, uses_needs)
+        performance = evaluate(frame, uses_performance)
+        assert [(p.field, p.ppa_id) for p in needs.errors] == [("requested_cost", "e1")]
+        assert [(p.field, p.ppa_id) for p in performance.errors] == [
+            ("requested_cost", "e1"),
+            ("performance_score", "h1"),
+        ]
+    fixed = candidates([{**ROWS[0], "performance_score": -1}, ROWS[1], ROWS[2]])
+    assert evaluate(fixed, uses_needs).errors == ()
+    assert evaluate(fixed, uses_needs).allocation.amounts() == allocate(candidates(ROWS), uses_needs).amounts()
