@@ -8,11 +8,14 @@ quadrant chart and the CSV; the scatter is always per PPA (the by-MOA mart has n
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+import cachetools
 import dash
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
+import polars as pl
 from dash import Input, Output, State, html
 
 from dashboards import export, ids
@@ -31,7 +34,7 @@ from dashboards.components import (
 )
 from dashboards.filters import AREA, FISCAL_YEAR, MOA, SECTOR, Filters
 from ingest.home import Home
-from ingest.warehouse import read_only
+from ingest.warehouse import published_identity, read_only
 
 PATH = "/scorecards"
 NAME = "Scorecards"
@@ -190,21 +193,30 @@ def scorecard_table(
     return caption, content, _note(view), (html.P(note, className="sc-note") if note else None)
 
 
+# The PPAs' chart points per published file and selection (a few, per process): the scatter and the quadrant of
+# the same page load both plot them. A publish names another file (ingest.warehouse.published_identity).
+@cachetools.cached(
+    cachetools.LRUCache(maxsize=8),
+    key=lambda filters, home: (published_identity(home), filters),
+    lock=threading.Lock(),
+)
+def chart_points(filters: Filters, home: Home) -> pl.DataFrame:
+    with read_only(home) as con:
+        return sq.ppa_chart_points(con, filters)
+
+
 @shared
 def scatter_figure(filters_data: dict[str, list[Any]] | None, home: Home) -> go.Figure:
-    filters = filters_from_store(filters_data)
-    with read_only(home) as con:
-        frame = sq.ppa_chart_points(con, filters)
-    return sf.cost_results_scatter(frame)
+    return sf.cost_results_scatter(chart_points(filters_from_store(filters_data), home))
 
 
 @shared
 def quadrant_figure(filters_data: dict[str, list[Any]] | None, view: str | None, home: Home) -> go.Figure:
     filters = filters_from_store(filters_data)
-    view = _view(view)
+    if _view(view) == "ppa":
+        return sf.quadrant_chart(chart_points(filters, home), "ppa")
     with read_only(home) as con:
-        frame = sq.ppa_chart_points(con, filters) if view == "ppa" else sq.moa_scorecard(con, filters)
-    return sf.quadrant_chart(frame, view)
+        return sf.quadrant_chart(sq.moa_scorecard(con, filters), "moa")
 
 
 def export_tables(filters: Filters, home: Home, view: str | None = "ppa") -> export.Export:

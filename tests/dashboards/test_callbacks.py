@@ -19,6 +19,7 @@ from dashboards.app import create_app, filter_choices, nav_state, sync_filters
 from dashboards.filters import Filters
 from dashboards.pages import overview, page_modules
 from dashboards.quality_figures import stale_sources
+from ingest.home import Home
 from ingest.warehouse import publish, published_path
 from tests.auth import make_user, sign_in
 from tests.dashboards.tiny_warehouse import OBCMS_LOADED_AT, published_home, text_of
@@ -261,6 +262,25 @@ def test_the_filter_choices_are_read_once_per_published_warehouse(tmp_path):
     again = filter_choices(home)
     assert again is not first and again.years == [2026, 2025]
     assert [o["value"] for o in sync_filters(home, None, "", [], [], [])["fiscal_year_options"]] == [2026, 2025]
+
+
+def test_the_scorecard_chart_points_are_read_once_per_published_warehouse_and_selection(tmp_path, demo_home):
+    from dashboards.pages.scorecards import chart_points
+
+    home = Home(tmp_path / "home").ensure()  # a copy of the demo warehouse: it has the scorecard marts
+    shutil.copyfile(published_path(demo_home), tmp_path / "demo.duckdb")
+    publish(home, tmp_path / "demo.duckdb")
+    everything, social = Filters(), Filters(sectors=("social",))
+    first = chart_points(everything, home)
+    assert first.height > 0 and chart_points(everything, home) is first  # the quadrant gets the scatter's points
+    assert chart_points(social, home) is not first and set(chart_points(social, home)["sector"]) == {"social"}
+    copy = tmp_path / "retitled.duckdb"
+    shutil.copyfile(published_path(home), copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("update marts.fct_performance_scorecard set title = 'Retitled ' || title")
+    publish(home, copy)
+    again = chart_points(everything, home)
+    assert again is not first and all(t.startswith("Retitled ") for t in again["title"].drop_nulls())
 
 
 def test_every_page_warns_of_the_sources_past_their_freshness_limit(app, home):
