@@ -176,9 +176,10 @@ def grid(
 ) -> Any:
     """Every row of a long table in a paged, sortable grid (AG Grid): the same columns and display strings as
     :func:`table`, numbers ordered by their value (``Column.sort``), a row's ``cell_classes`` (column key →
-    class) colouring its cells, tooltips from ``Column.tooltip``. Plain HTML tables of hundreds of rows are slow
-    to draw; the grid draws one page at a time and keeps the rest in the browser. ``row_id``: the row key whose
-    value identifies a row (its ``cellClicked`` event then names the row by it, whatever the sort)."""
+    class) colouring its cells and its ``row_class`` its line, tooltips from ``Column.tooltip``. Plain HTML
+    tables of hundreds of rows are slow to draw; the grid draws one page at a time and keeps the rest in the
+    browser. ``row_id``: the row key whose value identifies a row (its ``cellClicked`` event then names the row
+    by it, whatever the sort)."""
     if not rows:
         return html.P(empty, className="empty-state text-muted my-3")
     definitions = []
@@ -199,6 +200,9 @@ def grid(
         if c.tooltip:
             definition["tooltipField"] = c.tooltip
         definitions.append(definition)
+    # a row's ``row_class`` (as in :func:`table`) styles its whole line
+    styled = any("row_class" in r for r in rows)
+    row_classes = {"getRowClass": {"function": "params.data.row_class || ''"}} if styled else {}
     return dag.AgGrid(
         id=grid_id,
         **({"getRowId": f"params.data[{row_id!r}]"} if row_id else {}),
@@ -206,7 +210,7 @@ def grid(
         columnDefs=definitions,
         defaultColDef={"sortable": True, "resizable": True, "minWidth": 90},
         columnSize="autoSize",
-        dashGridOptions=grid_options(page_size, enableCellTextSelection=True, ensureDomOrder=True),
+        dashGridOptions=grid_options(page_size, enableCellTextSelection=True, ensureDomOrder=True, **row_classes),
         className="data-grid",
     )
 

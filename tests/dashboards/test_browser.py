@@ -191,14 +191,18 @@ def test_data_quality_page_renders_its_sections(base_url, browser):
         ),
         message="no source shows as not loaded",
     )
-    _wait(browser).until(lambda d: len(_rows_of(d, "dq-runs")) == 4, message="the runs table never filled")
+    runs = "#dq-runs .ag-center-cols-container .ag-row"  # a paged grid: one row element per run shown
+    _wait(browser).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, runs)) == 4, message="the runs never showed")
     _wait(browser).until(
         lambda d: (
-            ["Refresh failed" in e.text for e in d.find_elements(By.CSS_SELECTOR, "#dq-runs tbody tr.row-failed")][:1]
-            == [True]
-            and len(d.find_elements(By.CSS_SELECTOR, "#dq-runs tbody tr.row-failed")) == 2
+            ["Refresh failed" in e.text for e in d.find_elements(By.CSS_SELECTOR, f"{runs}.row-failed")][:1] == [True]
+            and len(d.find_elements(By.CSS_SELECTOR, f"{runs}.row-failed")) == 2
         ),
         message="the two failed runs are not highlighted",
+    )
+    failed = browser.find_element(By.CSS_SELECTOR, f"{runs}.row-failed")
+    assert (
+        browser.execute_script("return getComputedStyle(arguments[0]).backgroundColor", failed) == "rgb(253, 236, 234)"
     )
     _wait(browser).until(lambda d: len(_rows_of(d, "dq-rejects")) == 3, message="the rejects table never filled")
     for section, text in (

@@ -95,10 +95,11 @@ def test_freshness_cards(home):
 
 
 def test_runs_table_highlights_failures(home):
-    rows = _rows(page.runs_table(READY, home))
-    assert [r.className for r in rows] == [None, None, "row-failed", "row-failed"]
-    text = text_of(rows[2])
-    assert "(none)" in text and "Refresh failed" in text
+    runs = page.runs_table(READY, home)  # a paged grid: a failed run's row_class styles its line
+    assert [r["row_class"] for r in runs.rowData] == ["", "", "row-failed", "row-failed"]
+    assert runs.dashGridOptions["getRowClass"] == {"function": "params.data.row_class || ''"}
+    failed = runs.rowData[2]
+    assert failed["source"] == "(none)" and failed["status"] == "Refresh failed"
 
 
 def test_reject_filters(home):

@@ -261,4 +261,3 @@ def test_grid_rows_fixed_part_is_formatted_once_per_frame_and_never_shared_betwe
     renamed = frame.with_columns(pl.Series("title", ["Bridges", "Seeds", "Wells"]))
     assert [r["title"] for r in sf.ppa_grid_rows(renamed)] == ["Seeds", "Bridges", "Wells"]
     assert [r["title"] for r in sf.ppa_grid_rows(frame)] == ["b", "Roads", "Clinics"]
-
