@@ -10,13 +10,11 @@ own read-only connection on the currently published file.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import cachetools
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, ctx, dcc, html, no_update
@@ -26,7 +24,7 @@ from dashboards import ids, quality_figures, quality_queries, queries
 from dashboards.filters import Filters
 from dashboards.pages import page_modules
 from ingest.home import Home
-from ingest.warehouse import NoWarehouseError, published_identity, read_only
+from ingest.warehouse import NoWarehouseError, per_published_file, read_only
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 APP_TITLE = "OOBC planning and budget"
@@ -187,7 +185,7 @@ class FilterChoices:
 
 # The filter bar's choices per published file (a few files, per process): every page load reads them, and they
 # change only with a publish (ingest.warehouse.published_identity). Nothing published: read_only raises, nothing kept.
-@cachetools.cached(cachetools.LRUCache(maxsize=4), key=published_identity, lock=threading.Lock())
+@per_published_file(maxsize=4)
 def filter_choices(home: Home) -> FilterChoices:
     """The filter bar's choices for the warehouse published under ``home``, read once per published file."""
     with read_only(home) as con:

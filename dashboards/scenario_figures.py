@@ -65,23 +65,20 @@ def comparison_bar(groups: pl.DataFrame, dimension: str, limit: int = 15) -> go.
     allocated = shown["allocated"].to_list()
     baseline = shown["baseline"].to_list()
     delta = shown["delta"].to_list()
+    bar = {"type": "bar", "y": labels, "orientation": "h"}
     bars = [
         {
-            "type": "bar",
-            "y": labels,
+            **bar,
             "x": [float(v) for v in baseline],
             "name": "Baseline (approved budget)",
-            "orientation": "h",
             "marker": {"color": NEUTRAL},
             "customdata": [fmt.peso_exact(v) for v in baseline],
             "hovertemplate": "%{y}<br>Baseline %{customdata}<extra></extra>",
         },
         {
-            "type": "bar",
-            "y": labels,
+            **bar,
             "x": [float(v) for v in allocated],
             "name": "Scenario",
-            "orientation": "h",
             "marker": {"color": BLUE},
             "text": [("+" if d > 0 else "") + fmt.peso_short(d) if d != 0 else "=" for d in delta],
             "textposition": "outside",

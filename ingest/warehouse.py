@@ -13,11 +13,13 @@ import os
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
+import cachetools
 import duckdb
 import polars as pl
 import sqlalchemy as sa
@@ -25,6 +27,8 @@ import sqlalchemy as sa
 from ingest.home import ConfigError, Home
 from ingest.obcms_schema import SourceTable
 from ingest.raw import RawTable
+
+T = TypeVar("T")
 
 RAW_SCHEMA = "raw"
 META_SCHEMA = "meta"
@@ -193,6 +197,17 @@ def published_identity(home: Home) -> tuple[str, int, int] | None:
     """:func:`file_identity` of the published file, or None when nothing is published."""
     path = published_path(home, missing_ok=True)
     return None if path is None else file_identity(path)
+
+
+def per_published_file(maxsize: int) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Keep what a function of ``(*args, home)`` returns per published file and ``args`` (the ``maxsize`` most
+    recent, per process): a publish names another file, so the next call reads the new one. Nothing published:
+    the function's read raises, nothing is kept. What it returns is shared by every later call: never change it."""
+    return cachetools.cached(
+        cachetools.LRUCache(maxsize=maxsize),
+        key=lambda *args: (published_identity(args[-1]), *args[:-1]),
+        lock=threading.Lock(),
+    )
 
 
 # --------------------------------------------------------------------------------------- reading

@@ -8,10 +8,8 @@ quadrant chart and the CSV; the scatter is always per PPA (the by-MOA mart has n
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
-import cachetools
 import dash
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
@@ -34,7 +32,7 @@ from dashboards.components import (
 )
 from dashboards.filters import AREA, FISCAL_YEAR, MOA, SECTOR, Filters
 from ingest.home import Home
-from ingest.warehouse import published_identity, read_only
+from ingest.warehouse import per_published_file, read_only
 
 PATH = "/scorecards"
 NAME = "Scorecards"
@@ -193,13 +191,9 @@ def scorecard_table(
     return caption, content, _note(view), (html.P(note, className="sc-note") if note else None)
 
 
-# The PPAs' chart points per published file and selection (a few, per process): the scatter and the quadrant of
-# the same page load both plot them. A publish names another file (ingest.warehouse.published_identity).
-@cachetools.cached(
-    cachetools.LRUCache(maxsize=8),
-    key=lambda filters, home: (published_identity(home), filters),
-    lock=threading.Lock(),
-)
+# The PPAs' chart points per published file and selection: the scatter and the quadrant of one page load both
+# plot them.
+@per_published_file(maxsize=8)
 def chart_points(filters: Filters, home: Home) -> pl.DataFrame:
     with read_only(home) as con:
         return sq.ppa_chart_points(con, filters)
