@@ -23,6 +23,7 @@ fct_ceiling_ppas (the warehouse's vocabulary mapping), hard or soft as its enfor
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -192,6 +193,28 @@ class YearInputs:
     ceilings: tuple[Ceiling, ...]
     need_links: pl.DataFrame
 
+    @functools.cached_property
+    def baseline(self) -> Baseline:
+        """What the approved budget buys (every PPA at its baseline): every recompute of the year is compared
+        with it, so it is worked out once per year's inputs (they are kept; the frames are never modified)."""
+        at_baseline = self.candidates.with_columns(allocated=pl.col("baseline"))
+        return Baseline(
+            total=self.candidates["baseline"].sum() if self.candidates.height else Decimal(0),
+            needs_covered=needs_covered(self.need_links, at_baseline),
+            beneficiaries=int(projected_beneficiaries(at_baseline).sum()) if self.candidates.height else 0,
+            inequality=per_capita_inequality(self.candidates, amount="baseline"),
+        )
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The approved budget's total, needs covered, projected beneficiaries and spread per person across areas."""
+
+    total: Decimal
+    needs_covered: int
+    beneficiaries: int
+    inequality: Inequality
+
 
 _YEAR_CACHE_SIZE = 8
 _YEAR_CACHE: cachetools.LRUCache[tuple, YearInputs] = cachetools.LRUCache(maxsize=_YEAR_CACHE_SIZE)
@@ -231,14 +254,25 @@ def evaluate_spec(con: duckdb.DuckDBPyConnection, spec: ScenarioSpec, fiscal_yea
     stores for a saved scenario (``fct_scenario_allocations`` / ``fct_scenario_runs``)."""
     inputs = year_inputs(con, fiscal_year)
     outcome = evaluate(inputs.candidates, with_ceilings(spec, inputs.ceilings))
-    return ScenarioResult(inputs.candidates, outcome, inputs.need_links)
+    return ScenarioResult(inputs, outcome)
 
 
 @dataclass(frozen=True, eq=False)
 class ScenarioResult:
-    candidates: pl.DataFrame
+    inputs: YearInputs
     outcome: ScenarioOutcome
-    need_links: pl.DataFrame
+
+    @property
+    def candidates(self) -> pl.DataFrame:
+        return self.inputs.candidates
+
+    @property
+    def need_links(self) -> pl.DataFrame:
+        return self.inputs.need_links
+
+    @property
+    def baseline(self) -> Baseline:
+        return self.inputs.baseline
 
     def ppas(self) -> pl.DataFrame:
         """One row per candidate: the engine's row joined with title, area name, baseline, beneficiaries and the
@@ -264,7 +298,7 @@ class ScenarioResult:
         candidates = self.candidates.join(amounts, on="ppa_id", how="left")
         return (
             per_capita_inequality(candidates, amount="scenario_allocated"),
-            per_capita_inequality(candidates, amount="baseline"),
+            self.baseline.inequality,
         )
 
 

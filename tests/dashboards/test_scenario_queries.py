@@ -5,11 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import duckdb
+import polars as pl
 import pytest
 
 from dashboards import scenario_queries as q
 from dashboards.filters import Filters
 from models.allocation import Ceiling, ScenarioSpec, StrategyWeight
+from models.outcomes import Inequality, needs_covered, per_capita_inequality, projected_beneficiaries
 
 D = Decimal
 
@@ -189,3 +191,20 @@ def test_year_inputs_are_kept_per_published_file_and_year(con, tmp_path):
     con.execute(f"attach '{other}' as nxt; copy from database memory to nxt; detach nxt")
     with duckdb.connect(str(other), read_only=True) as again:
         assert q.year_inputs(again, 2026) is not first
+
+
+def test_the_baseline_is_worked_out_once_per_year_inputs(con):
+    """What the approved budget buys: every PPA at its baseline. The page compares each recompute with it."""
+    inputs = q.year_inputs(con, 2026)
+    at_baseline = inputs.candidates.with_columns(allocated=pl.col("baseline"))
+    baseline = inputs.baseline
+    assert baseline.total == inputs.candidates["baseline"].sum() > 0
+    assert baseline.needs_covered == needs_covered(inputs.need_links, at_baseline) > 0
+    assert baseline.beneficiaries == projected_beneficiaries(at_baseline).sum()
+    assert baseline.inequality == per_capita_inequality(inputs.candidates, amount="baseline")
+    assert inputs.baseline is baseline  # kept with the inputs
+    spec = ScenarioSpec(envelope=Decimal("500"), strategies=(StrategyWeight("needs", 1),))
+    result = q.evaluate_spec(con, spec, 2026)
+    assert result.baseline == baseline and result.inequality()[1] == baseline.inequality
+    empty = q.year_inputs(con, 2030)
+    assert empty.candidates.is_empty() and empty.baseline == q.Baseline(Decimal(0), 0, 0, Inequality(0, None, None))
