@@ -280,6 +280,77 @@ def lock_edits(data: Any) -> dict[str, Any]:
     }
 
 
+BOUND_DIMENSIONS = {"sector": "Sector", "area": "Area"}
+
+
+def bound_id(dimension: str, key: str) -> str:
+    """A row of the sector/area grid, and its key in the store of the grid's edits: ``"sector|social"``."""
+    return f"{dimension}|{key}"
+
+
+@once_per_frame
+def bound_grid_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    """One row per sector, then per area, of the year's candidates (``frame``): label (hover: the key), the
+    requested amount (short; exact on hover; ordered by value), the minimum and maximum a planner types (blank: no
+    limit) and the row's problem. Made once per candidates frame; never change what it returns."""
+    sectors = frame.group_by("sector").agg(pl.col("requested_cost").sum()).sort("sector")
+    areas = frame.group_by("area_id").agg(pl.col("area_name").first(), pl.col("requested_cost").sum()).sort("area_name")
+    parts = [
+        ("sector", sectors["sector"].to_list(), [fmt.sector_label(k) for k in sectors["sector"].to_list()], sectors),
+        ("area", areas["area_id"].to_list(), [str(n) for n in areas["area_name"].to_list()], areas),
+    ]
+    rows = []
+    for dimension, keys, labels, grouped in parts:
+        requested = grouped["requested_cost"]
+        for key, label, short, value, exact in zip(
+            keys,
+            labels,
+            peso_short_list(requested),
+            requested.cast(pl.Float64).to_list(),
+            peso_exact_list(requested),
+            strict=True,
+        ):
+            rows.append(
+                {
+                    "id": bound_id(dimension, key),
+                    "dim": BOUND_DIMENSIONS[dimension],
+                    "label": label,
+                    "key": key,
+                    "requested": short,
+                    "requested__value": value,
+                    "requested_exact": exact,
+                    "min": "",
+                    "max": "",
+                    "problem": "",
+                }
+            )
+    return rows
+
+
+@once_per_frame
+def bound_keys(frame: pl.DataFrame) -> frozenset[str]:
+    """The rows of the sector/area grid of ``frame`` (``bound_id``): the limits a planner can set."""
+    return frozenset(row["id"] for row in bound_grid_rows(frame))
+
+
+def bound_edits(data: Any, known: frozenset[str] | None = None) -> dict[str, dict[str, str]]:
+    """The store of the sector/area grid's edits, made safe: ``{"sector|social": {"min": text, "max": text}}``,
+    rows with a text in either; anything else in a tampered request is dropped, and so is a row not in ``known``
+    (the year's grid) when given."""
+    data = data if isinstance(data, dict) else {}
+    edits = {}
+    for ident, entry in data.items():
+        dimension, _, key = str(ident).partition("|")
+        if dimension not in BOUND_DIMENSIONS or not key or not isinstance(entry, dict):
+            continue
+        if known is not None and ident not in known:
+            continue
+        texts = {side: entry.get(side) if isinstance(entry.get(side), str) else "" for side in ("min", "max")}
+        if any(t.strip() for t in texts.values()):
+            edits[str(ident)] = texts
+    return edits
+
+
 @once_per_frame
 def _fixed_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     """The grid rows' fixed part (title, MOA, requested amount), formatted once per candidates frame."""

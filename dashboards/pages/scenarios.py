@@ -40,7 +40,6 @@ from ingest.home import Home
 from ingest.state import SCENARIO_STATUSES
 from ingest.warehouse import read_only
 from models.allocation import Bound, ScenarioSpec, StrategyWeight
-from models.frames import once_per_frame
 from models.money import Problem
 from models.spec_json import spec_from_json, spec_to_json
 
@@ -60,7 +59,7 @@ WEIGHTS_FEEDBACK = f"{PREFIX}-weights-feedback"
 EQUITY_POPULATION = f"{PREFIX}-equity-population"
 WHOLE_PPA = f"{PREFIX}-whole-ppa"
 ON_NO_FIT = f"{PREFIX}-on-no-fit"
-BOUNDS = f"{PREFIX}-bounds"
+BOUNDS = f"{PREFIX}-bounds"  # a message above the sector/area grid when the year has nothing to plan
 PPAS = f"{PREFIX}-ppas"
 STATUS = f"{PREFIX}-status"
 RESULTS = f"{PREFIX}-results"
@@ -85,12 +84,11 @@ COMPARISON = f"{PREFIX}-comparison"
 
 # pattern-matching id types
 WEIGHT = f"{PREFIX}-weight"
-BOUND_MIN = f"{PREFIX}-bound-min"
-BOUND_MAX = f"{PREFIX}-bound-max"
-BOUND_MESSAGE = f"{PREFIX}-bound-message"
 PPA_GRID = f"{PREFIX}-ppa-grid"  # the PPAs, their locks and exclusions (AG Grid, in the layout)
 EDITS = f"{PREFIX}-edits"  # dcc.Store: the grid's locks and exclusions (scenario_figures.lock_edits)
 GRID_UPDATE = f"{PREFIX}-grid-update"  # dcc.Store: what the last recompute changes in the grid (grid_update)
+BOUNDS_GRID = f"{PREFIX}-bounds-grid"  # the sectors and areas, their minima and maxima (AG Grid, in the layout)
+BOUND_EDITS = f"{PREFIX}-bound-edits"  # dcc.Store: the limits typed in it (scenario_figures.bound_edits)
 BOUND_PROBLEMS = f"{PREFIX}-bound-problems"  # dcc.Store: the sector/area grid's problems, {"dim|key": message}
 LOAD = f"{PREFIX}-load"
 CLONE = f"{PREFIX}-clone"
@@ -157,20 +155,46 @@ function(update, rows) {
     });
 }
 """
-# The sector/area grid's problems (BOUND_PROBLEMS) on its rows, in the browser: the recompute sends one small map
-# rather than three outputs per row (hundreds of areas: their ids alone were most of Dash's work on each edit).
-SHOW_BOUND_PROBLEMS_JS = """
-function(problems) {
-    const known = problems !== null && typeof problems === "object" ? problems : {};
-    const outputs = window.dash_clientside.callback_context.outputs_list[2];
-    const messages = outputs.map((o) => known[o.id.dim + "|" + o.id.key] || "");
-    const invalid = messages.map((m) => m !== "");
-    return [invalid, invalid, messages];
+# The sector/area grid's edits into the BOUND_EDITS store (as scenario_figures.bound_edits reads them): a
+# "Minimum" or "Maximum" cell sets its side of the row's limits; a row with both blank has none.
+APPLY_BOUND_CHANGES_JS = """
+function(changes, edits) {
+    const plain = (x) => x !== null && typeof x === "object" && !Array.isArray(x);
+    const kept = Object.assign({}, plain(edits) ? edits : {});
+    for (const c of Array.isArray(changes) ? changes : []) {
+        if (!plain(c) || typeof c.rowId !== "string" || (c.colId !== "min" && c.colId !== "max")) { continue; }
+        const row = Object.assign({min: "", max: ""}, plain(kept[c.rowId]) ? kept[c.rowId] : {});
+        row[c.colId] = c.value === null || c.value === undefined ? "" : String(c.value);
+        if (row.min.trim() || row.max.trim()) { kept[c.rowId] = row; } else { delete kept[c.rowId]; }
+    }
+    return kept;
 }
 """
-LOCK_PROBLEM_STYLE = {"backgroundColor": "#fdecea", "color": "#c0392b"}
-# a style once set on a cell stays until replaced: a corrected lock gets the plain look back explicitly
-LOCK_OK_STYLE = {"backgroundColor": "transparent", "color": "inherit"}
+# The limits (BOUND_EDITS: typed, or a loaded scenario's) and the last recompute's problems (BOUND_PROBLEMS) on
+# the sector/area grid's rows: the recompute sends one small map, not three values per row (hundreds of areas).
+MERGE_BOUNDS_JS = """
+function(problems, edits, rows) {
+    if (!Array.isArray(rows)) { return window.dash_clientside.no_update; }
+    const plain = (x) => x !== null && typeof x === "object" && !Array.isArray(x);
+    const known = plain(problems) ? problems : {};
+    const typed = plain(edits) ? edits : {};
+    return rows.map((row) => {
+        const limits = plain(typed[row.id]) ? typed[row.id] : {};
+        return Object.assign({}, row, {
+            min: limits.min || "",
+            max: limits.max || "",
+            problem: known[row.id] || "",
+        });
+    });
+}
+"""
+# A row with a problem (an amount that is not one, limits that contradict): the row gets PROBLEM_ROW and its
+# editable cells turn red (assets/scenarios.css). A row class rule, not a cell style: the grid re-applies a row's
+# class rules (adding and removing) whenever its data changes, but restyles a cell only when that cell's own
+# value changes, and the problem arrives with the recompute, after the edit. (getRowClass never removes a class.)
+PROBLEM_ROW = "row-problem"
+EDIT_CELL = "scenario-edit-cell"
+ROW_PROBLEM_CLASS = {"rowClassRules": {PROBLEM_ROW: "!!params.data.problem"}}
 
 
 def parse_amount(text: object, *, required: bool = False) -> tuple[Decimal | None, str | None]:
@@ -337,6 +361,7 @@ def layout(**_query: Any) -> html.Div:
             dcc.Store(id=SAVED_TICK, data=0),
             dcc.Store(id=EDITS, data=sf.lock_edits(None)),
             dcc.Store(id=GRID_UPDATE),
+            dcc.Store(id=BOUND_EDITS, data={}),
             dcc.Store(id=BOUND_PROBLEMS),
             inputs,
             html.Div(id=STATUS, className="scenario-status"),
@@ -346,8 +371,8 @@ def layout(**_query: Any) -> html.Div:
                     dbc.Col(
                         section_card(
                             "Minimum and maximum per sector and area",
-                            html.Div(id=BOUNDS, className="table-scroll scenario-grid"),
-                            lead="Blank = no limit. Amounts in pesos.",
+                            html.Div([html.Div(id=BOUNDS), bounds_grid()]),
+                            lead="Blank = no limit. Amounts in pesos; filter a column to find a sector or area.",
                             flush=True,
                         ),
                         lg=5,
@@ -490,7 +515,7 @@ def context(filters_data: dict | None, home: Home) -> tuple[Any, ...]:
         frame = q.year_inputs(con, year).candidates if year is not None else pl.DataFrame()
     if year is None or frame.is_empty():
         message = html.P("No PPA has a fiscal year: there is nothing to plan.", className="empty-state text-muted")
-        return None, message, message, message, [], "", sf.lock_edits(None)
+        return None, message, message, [], message, [], "", sf.lock_edits(None), {}
     baseline = frame["baseline"].sum()
     note = html.Span(
         [
@@ -501,86 +526,74 @@ def context(filters_data: dict | None, home: Home) -> tuple[Any, ...]:
     return (
         {"fiscal_year": year, "baseline": str(baseline)},
         note,
-        _bounds_grid(frame),
+        None,
+        sf.bound_grid_rows(frame),
         None,
         sf.ppa_grid_rows(frame),
         str(baseline),
         sf.lock_edits(None),
+        {},
     )
 
 
-def _bound_row(dimension: str, key: str, label: str, requested: Decimal) -> html.Tr:
-    ident = {"dim": dimension, "key": key}
-    return html.Tr(
-        [
-            html.Td(label, title=key),
-            html.Td(fmt.peso_short(requested), className="text-end num", title=fmt.peso_exact(requested)),
-            html.Td(
-                dbc.Input(id={"type": BOUND_MIN, **ident}, type="text", size="sm", debounce=True, placeholder="min")
-            ),
-            html.Td(
-                dbc.Input(id={"type": BOUND_MAX, **ident}, type="text", size="sm", debounce=True, placeholder="max")
-            ),
-            html.Td(html.Div(id={"type": BOUND_MESSAGE, **ident}, className="scenario-field-error")),
-        ]
+RIGHT = {"type": "rightAligned"}
+# the requested amount (short text, the exact one on hover, ordered by value) and the row's problem, in red
+REQUESTED_COLUMN = {"colId": "requested", "field": "requested__value", "headerName": "Requested",
+                    "tooltipField": "requested_exact", "valueFormatter": {"function": "params.data.requested"},
+                    "width": 105, **RIGHT}  # fmt: skip
+PROBLEM_COLUMN = {"field": "problem", "headerName": "", "cellClass": "scenario-field-error", "wrapText": True,
+                  "autoHeight": True, "width": 130}  # fmt: skip
+
+
+def _edit_grid(grid_id: str, row_id: str, columns: list[dict], class_name: str) -> dag.AgGrid:
+    """An editable grid of the page (rows from the context callback): one click edits a cell; a row with a problem
+    is marked (PROBLEM_ROW)."""
+    return dag.AgGrid(
+        id=grid_id,
+        rowData=[],
+        columnDefs=columns,
+        getRowId=f"params.data.{row_id}",
+        defaultColDef={"sortable": True, "resizable": True},
+        dashGridOptions=grid_options(
+            PPA_PAGE_SIZE, singleClickEdit=True, stopEditingWhenCellsLoseFocus=True, **ROW_PROBLEM_CLASS
+        ),
+        className=f"data-grid {class_name}",
     )
 
 
-@once_per_frame  # the same year's candidates: the same grid (2,900 components at 300 areas)
-def _bounds_grid(frame: pl.DataFrame) -> Any:
-    head = html.Thead(
-        html.Tr(
-            [
-                html.Th("Sector / area"),
-                html.Th("Requested", className="text-end"),
-                html.Th("Minimum"),
-                html.Th("Maximum"),
-                html.Th(""),
-            ]
-        )
-    )
-    rows: list[Any] = [html.Tr(html.Th("Sectors", colSpan=5, className="scenario-grid-group"))]
-    sectors = frame.group_by("sector").agg(pl.col("requested_cost").sum()).sort("sector")
-    for key, requested in sectors.iter_rows():
-        rows.append(_bound_row("sector", key, fmt.sector_label(key), requested))
-    rows.append(html.Tr(html.Th("Areas", colSpan=5, className="scenario-grid-group")))
-    areas = frame.group_by("area_id").agg(pl.col("area_name").first(), pl.col("requested_cost").sum()).sort("area_name")
-    for key, name, requested in areas.iter_rows():
-        rows.append(_bound_row("area", key, name, requested))
-    return dbc.Table([head, html.Tbody(rows)], size="sm", className="data-table mb-0")
+def bounds_grid() -> dag.AgGrid:
+    """The planning year's sectors, then areas: a minimum and a maximum are typed in the grid (blank: no limit); a
+    row's problem shows in red beside it."""
+    limit = {"editable": True, "width": 105, "cellClass": EDIT_CELL, **RIGHT}
+    columns = [
+        {"field": "dim", "headerName": "", "filter": True, "width": 80},
+        {"field": "label", "headerName": "Sector / area", "tooltipField": "key", "filter": True, "wrapText": True,
+         "autoHeight": True, "minWidth": 140, "flex": 1},
+        REQUESTED_COLUMN,
+        {"field": "min", "headerName": "Minimum", **limit},
+        {"field": "max", "headerName": "Maximum", **limit},
+        PROBLEM_COLUMN,
+    ]  # fmt: skip
+    return _edit_grid(BOUNDS_GRID, "id", columns, "scenario-bounds-grid")
 
 
 def ppa_grid() -> dag.AgGrid:
-    """The planning year's PPAs (rows from the context callback, redrawn by every recompute): lock amounts and
-    exclusions are edited in the grid; a row's problem shows in red beside it."""
-    right = {"type": "rightAligned"}
+    """The planning year's PPAs (redrawn by every recompute): lock amounts and exclusions are edited in the grid; a
+    row's problem shows in red beside it."""
     columns = [
         {"field": "title", "headerName": "PPA", "tooltipField": "where", "filter": True, "wrapText": True,
          "autoHeight": True, "minWidth": 180, "flex": 1},
         {"field": "moa", "headerName": "MOA", "filter": True, "width": 85},
-        {"colId": "requested", "field": "requested__value", "headerName": "Requested",
-         "tooltipField": "requested_exact", "valueFormatter": {"function": "params.data.requested"}, "width": 105,
-         **right},
+        REQUESTED_COLUMN,
         {"field": sf.LOCK_COLUMN, "headerName": "Lock at (₱)", "editable": True, "width": 115,
-         "cellStyle": {"styleConditions": [{"condition": "params.data.problem", "style": LOCK_PROBLEM_STYLE}],
-                       "defaultStyle": LOCK_OK_STYLE},
-         "cellClass": "scenario-lock-cell", **right},
+         "cellClass": EDIT_CELL, **RIGHT},
         {"field": sf.EXCLUDE_COLUMN, "headerName": "Exclude", "editable": True, "cellDataType": "boolean",
          "width": 85},
         {"colId": "allocated", "field": "allocated__value", "headerName": "Allocated",
-         "valueFormatter": {"function": "params.data.allocated"}, "width": 105, **right},
-        {"field": "problem", "headerName": "", "cellClass": "scenario-field-error", "wrapText": True,
-         "autoHeight": True, "width": 130},
+         "valueFormatter": {"function": "params.data.allocated"}, "width": 105, **RIGHT},
+        PROBLEM_COLUMN,
     ]  # fmt: skip
-    return dag.AgGrid(
-        id=PPA_GRID,
-        rowData=[],
-        columnDefs=columns,
-        getRowId="params.data.ppa_id",
-        defaultColDef={"sortable": True, "resizable": True},
-        dashGridOptions=grid_options(PPA_PAGE_SIZE, singleClickEdit=True, stopEditingWhenCellsLoseFocus=True),
-        className="data-grid scenario-ppa-grid",
-    )
+    return _edit_grid(PPA_GRID, "ppa_id", columns, "scenario-ppa-grid")
 
 
 def _ids(kind: str) -> list[dict]:
@@ -693,19 +706,17 @@ def results_view(result: q.ScenarioResult) -> Any:
     allocation = result.outcome.allocation
     assert allocation is not None
     ppas = result.ppas()
-    baseline_ppas = result.candidates.with_columns(allocated=pl.col("baseline"))
-    from models.outcomes import needs_covered, projected_beneficiaries
-
+    baseline = result.baseline
     tiles = sf.summary_tiles(
         allocation.envelope,
         allocation.allocated_total,
         allocation.unallocated,
-        result.candidates["baseline"].sum(),
+        baseline.total,
         allocation.ceilings,
         result.needs_covered() or 0,
-        needs_covered(result.need_links, baseline_ppas),
+        baseline.needs_covered,
         int(ppas["projected_beneficiaries"].sum()),
-        int(projected_beneficiaries(baseline_ppas).sum()),
+        baseline.beneficiaries,
     )
     inequality = result.inequality()
     assert inequality is not None
@@ -757,25 +768,25 @@ def recompute(
     equity_population: str,
     whole_ppa: bool,
     on_no_fit: str,
-    mins: list[Any],
-    maxes: list[Any],
+    bound_data: Any,
     edits_data: Any,
     year_data: dict | None,
     home: Home,
 ) -> tuple[Any, ...]:
-    """Every edit: parse, validate, run the engine, show; bad input → messages on the fields and no recompute."""
+    """Every edit: parse, validate, run the engine, show; bad input → messages on the fields and no recompute.
+    ``bound_data`` is the sector/area grid's store of limits (``scenario_figures.bound_edits``): only the rows of
+    the year's grid count (a saved scenario's limit on a sector or area the year no longer has is left out)."""
     weight_ids = _ids(WEIGHT)
-    bound_ids = _ids(BOUND_MIN)
     year = fiscal_year(year_data)
-    lists = (
-        (weight_values, weight_ids),
-        (mins, bound_ids),
-        (maxes, bound_ids),
-    )
-    if year is None or any(not isinstance(values, list) or len(values) != len(ids_) for values, ids_ in lists):
+    if year is None or not isinstance(weight_values, list) or len(weight_values) != len(weight_ids):
         raise PreventUpdate  # no year yet, or a tampered request whose inputs are not the page's
     weights = {i["strategy"]: v for i, v in zip(weight_ids, weight_values, strict=True)}
-    bounds = [(i["dim"], i["key"], lo, hi) for i, lo, hi in zip(bound_ids, mins, maxes, strict=True)]
+    with read_only(home) as con:
+        known = sf.bound_keys(q.year_inputs(con, year).candidates)
+    bounds = [
+        (*ident.split("|", 1), limits["min"], limits["max"])
+        for ident, limits in sf.bound_edits(bound_data, known).items()
+    ]
     edits = sf.lock_edits(edits_data)
     lock_texts, excluded = edits["locks"], edits["excluded"]
     weight_sum = _weight_sum_text(weights)
@@ -818,10 +829,10 @@ def recompute(
     else:
         status = html.Div("Recomputed.", className="text-muted small", id=f"{PREFIX}-ok")
     bound_problems = {}
-    for i in bound_ids:
-        message = problems["bounds"].get((i["dim"], i["key"])) or problems["bounds"].get(i["key"])
+    for dimension, key, _, _ in bounds:
+        message = problems["bounds"].get((dimension, key)) or problems["bounds"].get(key)
         if message:
-            bound_problems[f"{i['dim']}|{i['key']}"] = message
+            bound_problems[sf.bound_id(dimension, key)] = message
     grid = sf.grid_update(edits, allocated_ppas, problems["locked"])
     weights_message = problems.get("weights") or ""
     return (
@@ -1017,29 +1028,15 @@ def clone(_clones: list[Any], owner: Any, tick: int, home: Home) -> tuple[Any, A
     return message, (tick or 0) + 1
 
 
-def load_or_clone(_loads: list[Any], _clones: list[Any], owner: Any, tick: int, home: Home) -> tuple[Any, ...]:
-    """Load a saved scenario into the inputs, or clone it (a new draft with the same spec)."""
-    trigger = dash.ctx.triggered_id
-    if isinstance(trigger, dict) and trigger.get("type") == CLONE:
-        message, new_tick = clone(_clones, owner, tick, home)
-        return (dash.no_update,) * 11 + (message, new_tick)
-    return load(_loads, home)
-
-
 def load(_loads: list[Any], home: Home) -> tuple[Any, ...]:
     """Load a saved scenario into the inputs (reading only: every role may)."""
     scenario_id = _clicked(LOAD)
     loaded = store.load(home.state_url, scenario_id)
     spec: ScenarioSpec = loaded["spec"]
     weights = {s.strategy: str(s.weight) for s in spec.strategies}
-    bound_of = {(b.dimension, b.key): b for b in spec.bounds}
-    bound_ids = _ids(BOUND_MIN)
-    mins = [
-        _text(bound_of[(i["dim"], i["key"])].minimum) if (i["dim"], i["key"]) in bound_of else "" for i in bound_ids
-    ]
-    maxes = [
-        _text(bound_of[(i["dim"], i["key"])].maximum) if (i["dim"], i["key"]) in bound_of else "" for i in bound_ids
-    ]
+    limits = sf.bound_edits(
+        {sf.bound_id(b.dimension, b.key): {"min": _text(b.minimum), "max": _text(b.maximum)} for b in spec.bounds}
+    )
     edits = sf.lock_edits(
         {"locks": {str(k): _text(v) for k, v in spec.locked.items()}, "excluded": [str(e) for e in spec.excluded]}
     )
@@ -1055,8 +1052,7 @@ def load(_loads: list[Any], home: Home) -> tuple[Any, ...]:
         spec.equity_population,
         bool(spec.whole_ppa),
         spec.on_no_fit,
-        mins,
-        maxes,
+        limits,
         edits,
         loaded["name"],
         loaded["owner"],
@@ -1148,10 +1144,12 @@ def register(app: dash.Dash, home: Home) -> None:
         Output(YEAR, "data"),
         Output(YEAR_NOTE, "children"),
         Output(BOUNDS, "children"),
+        Output(BOUNDS_GRID, "rowData"),
         Output(PPAS, "children"),
         Output(PPA_GRID, "rowData"),
         Output(ENVELOPE, "value"),
         Output(EDITS, "data"),
+        Output(BOUND_EDITS, "data"),
         Input(ids.FILTERS, "data"),
     )
     @shared
@@ -1174,8 +1172,7 @@ def register(app: dash.Dash, home: Home) -> None:
         Input(EQUITY_POPULATION, "value"),
         Input(WHOLE_PPA, "value"),
         Input(ON_NO_FIT, "value"),
-        Input({"type": BOUND_MIN, "dim": ALL, "key": ALL}, "value"),
-        Input({"type": BOUND_MAX, "dim": ALL, "key": ALL}, "value"),
+        Input(BOUND_EDITS, "data"),
         Input(EDITS, "data"),
         Input(YEAR, "data"),
         prevent_initial_call="initial_duplicate",
@@ -1186,20 +1183,25 @@ def register(app: dash.Dash, home: Home) -> None:
 
     # In the browser: two quick edits (ticking several PPAs) would otherwise race, each server answer built on a
     # store that had not seen the other. The recompute checks what arrives (scenario_figures.lock_edits).
-    app.clientside_callback(
-        APPLY_CELL_CHANGES_JS,
-        Output(EDITS, "data", allow_duplicate=True),
-        Input(PPA_GRID, "cellValueChanged"),
-        State(EDITS, "data"),
-        prevent_initial_call=True,
-    )
+    for apply_js, grid, store_id in (
+        (APPLY_CELL_CHANGES_JS, PPA_GRID, EDITS),
+        (APPLY_BOUND_CHANGES_JS, BOUNDS_GRID, BOUND_EDITS),
+    ):
+        app.clientside_callback(
+            apply_js,
+            Output(store_id, "data", allow_duplicate=True),
+            Input(grid, "cellValueChanged"),
+            State(store_id, "data"),
+            prevent_initial_call=True,
+        )
 
     app.clientside_callback(
-        SHOW_BOUND_PROBLEMS_JS,
-        Output({"type": BOUND_MIN, "dim": ALL, "key": ALL}, "invalid"),
-        Output({"type": BOUND_MAX, "dim": ALL, "key": ALL}, "invalid"),
-        Output({"type": BOUND_MESSAGE, "dim": ALL, "key": ALL}, "children"),
+        MERGE_BOUNDS_JS,
+        Output(BOUNDS_GRID, "rowData", allow_duplicate=True),
         Input(BOUND_PROBLEMS, "data"),
+        Input(BOUND_EDITS, "data"),
+        State(BOUNDS_GRID, "rowData"),
+        prevent_initial_call=True,
     )
 
     # The recompute sends what changed in the grid; the rows already in the browser keep their fixed part.
@@ -1253,8 +1255,7 @@ def register(app: dash.Dash, home: Home) -> None:
         Output(EQUITY_POPULATION, "value"),
         Output(WHOLE_PPA, "value"),
         Output(ON_NO_FIT, "value"),
-        Output({"type": BOUND_MIN, "dim": ALL, "key": ALL}, "value"),
-        Output({"type": BOUND_MAX, "dim": ALL, "key": ALL}, "value"),
+        Output(BOUND_EDITS, "data", allow_duplicate=True),
         Output(EDITS, "data", allow_duplicate=True),
         Output(NAME_INPUT, "value"),
         Output(OWNER, "value"),

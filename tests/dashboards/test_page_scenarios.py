@@ -90,19 +90,35 @@ def test_scenario_builder_edits_validates_saves_and_exports(demo_url, demo_home,
     _wait_text(driver, "#scenario-status", "Recomputed.")
     # contradictory limits in the grid: a message on the row, nothing recomputed; cleared, it recomputes again
     sector = candidates["sector"].sort()[0]
-    row_id = f'"dim":"sector","key":"{sector}"'
-    _type(driver, f"""input[id*='{row_id}'][id*='bound-min']""", "2000")
-    _type(driver, f"""input[id*='{row_id}'][id*='bound-max']""", "1000")
-    _wait_text(driver, f"""div[id*='{row_id}'][id*='bound-message']""", "The minimum is above the maximum")
+
+    def limit(column: str, row: str = f"sector|{sector}") -> str:
+        return f"#scenario-bounds-grid .ag-center-cols-container .ag-row[row-id='{row}'] [col-id='{column}']"
+
+    def type_limit(column: str, value: str) -> None:
+        driver.find_element(By.CSS_SELECTOR, limit(column)).click()  # one click edits
+        editor = wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, limit(column) + " input"))[0]
+        editor.send_keys(Keys.CONTROL, "a")  # (clear() blurs the editor, which ends the edit)
+        editor.send_keys(value or Keys.DELETE, Keys.ENTER)
+        wait(driver).until(settled)
+
+    def red(column: str, grid: str = "scenario-bounds-grid") -> list[str]:
+        """The rows whose ``column`` cell is red (a problem on the row)."""
+        rows = driver.find_elements(By.CSS_SELECTOR, f"#{grid} .ag-center-cols-container .ag-row")
+        return [r.get_attribute("row-id") for r in rows
+                if r.find_element(By.CSS_SELECTOR, f"[col-id='{column}']").value_of_css_property("background-color")
+                == "rgba(253, 236, 234, 1)"]  # fmt: skip
+
+    type_limit("min", "2000")
+    type_limit("max", "1000")
+    _wait_text(driver, limit("problem"), "The minimum is above the maximum")
     wait(driver).until(lambda d: "Not recomputed" in (text(d, "#scenario-status") or ""))
-    bound_inputs = f"""input[id*='{row_id}'][id*='bound-m']"""
-    assert all("is-invalid" in e.get_attribute("class") for e in driver.find_elements(By.CSS_SELECTOR, bound_inputs))
-    assert len(driver.find_elements(By.CSS_SELECTOR, "input[id*='bound-m'].is-invalid")) == 2  # that row only
-    _type(driver, f"""input[id*='{row_id}'][id*='bound-max']""", "")
-    _type(driver, f"""input[id*='{row_id}'][id*='bound-min']""", "")
+    assert red("min") == red("max") == [f"sector|{sector}"]  # that row only
+    assert text(driver, limit("min")) == "2000" and text(driver, limit("max")) == "1000"
+    type_limit("max", "")
+    type_limit("min", "")
     _wait_text(driver, "#scenario-status", "Recomputed.")
-    assert not driver.find_elements(By.CSS_SELECTOR, "input[id*='bound-m'].is-invalid")
-    assert not (text(driver, f"""div[id*='{row_id}'][id*='bound-message']""") or "").strip()
+    assert not red("min") and not red("max")
+    assert not (text(driver, limit("problem")) or "").strip()
     _wait_text(driver, "[data-kpi='allocated'] ~ .kpi-detail", fmt.peso_exact(expected.allocated_total))
     assert driver.find_elements(By.CSS_SELECTOR, "#scenario-graph-sector .bars, #scenario-graph-sector .trace")
 
@@ -121,13 +137,18 @@ def test_scenario_builder_edits_validates_saves_and_exports(demo_url, demo_home,
     def cell(ppa_id: str, column: str) -> str:
         return f"#scenario-ppa-grid .ag-center-cols-container .ag-row[row-id='{ppa_id}'] [col-id='{column}']"
 
+    def tick_exclude(ppa_id: str) -> None:
+        box = driver.find_element(By.CSS_SELECTOR, cell(ppa_id, "exclude") + " input[type='checkbox']")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)  # not at the window's edge
+        box.click()
+
     driver.find_element(By.CSS_SELECTOR, cell(locked, "lock")).click()  # one click edits
     editor = wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, cell(locked, "lock") + " input"))[0]
     editor.send_keys(str(lock), Keys.ENTER)
     wait(driver).until(settled)
-    driver.find_element(By.CSS_SELECTOR, cell(excluded, "exclude") + " input[type='checkbox']").click()
+    _wait_text(driver, cell(locked, "allocated"), fmt.peso_short(lock))  # the lock's recompute is in the grid
+    tick_exclude(excluded)
     _wait_text(driver, "[data-kpi='allocated'] ~ .kpi-detail", fmt.peso_exact(edited.allocated_total))
-    _wait_text(driver, cell(locked, "allocated"), fmt.peso_short(lock))
     _wait_text(driver, cell(excluded, "allocated"), fmt.peso_short(Decimal(0)))
     # a lock that is not an amount: marked on its row, nothing recomputed
     driver.find_element(By.CSS_SELECTOR, cell(locked, "lock")).click()
@@ -136,16 +157,24 @@ def test_scenario_builder_edits_validates_saves_and_exports(demo_url, demo_home,
     editor.send_keys("plenty", Keys.ENTER)
     _wait_text(driver, cell(locked, "problem"), "is not an amount")
     wait(driver).until(lambda d: "1 PPA of the grid" in (text(d, "#scenario-status") or ""))
+    assert red("lock", "scenario-ppa-grid") == [locked]
     # both undone: the scenario is the one before
     driver.find_element(By.CSS_SELECTOR, cell(locked, "lock")).click()
     editor = wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, cell(locked, "lock") + " input"))[0]
     editor.send_keys(Keys.CONTROL, "a")
     editor.send_keys(Keys.DELETE, Keys.ENTER)
     wait(driver).until(settled)
-    driver.find_element(By.CSS_SELECTOR, cell(excluded, "exclude") + " input[type='checkbox']").click()
+    tick_exclude(excluded)
     _wait_text(driver, "#scenario-status", "Recomputed.")
     _wait_text(driver, cell(locked, "allocated"), fmt.peso_short(before[locked]))
+    assert not red("lock", "scenario-ppa-grid")
     _wait_text(driver, cell(excluded, "allocated"), fmt.peso_short(before[excluded]))
+    _wait_text(driver, "[data-kpi='allocated'] ~ .kpi-detail", fmt.peso_exact(expected.allocated_total))
+
+    # a limit that holds anyway (the sector's whole request) is saved with the scenario and loaded back
+    sector_request = candidates.filter(candidates["sector"] == sector)["requested_cost"].sum()
+    type_limit("max", f"{sector_request:f}")
+    _wait_text(driver, "#scenario-status", "Recomputed.")
     _wait_text(driver, "[data-kpi='allocated'] ~ .kpi-detail", fmt.peso_exact(expected.allocated_total))
 
     # save: a name is required, then it is stored in the state database
@@ -160,6 +189,9 @@ def test_scenario_builder_edits_validates_saves_and_exports(demo_url, demo_home,
     assert len(saved) == 1 and saved[0]["owner"] == "Browser Planner"
     stored_spec = store.load(demo_home.state_url, saved[0]["scenario_id"])["spec"]
     assert Decimal(stored_spec.envelope) == envelope
+    assert [(b.dimension, b.key, b.minimum, Decimal(b.maximum)) for b in stored_spec.bounds] == [
+        ("sector", sector, None, sector_request)
+    ]
     screenshot(driver, "scenarios")
 
     # reload: the scenario is listed, and loading it puts its envelope back
@@ -170,6 +202,7 @@ def test_scenario_builder_edits_validates_saves_and_exports(demo_url, demo_home,
     row.find_element(By.XPATH, ".//button[normalize-space()='Load']").click()
     _wait_text(driver, "#scenario-save-message", f"Loaded '{name}' version 1")
     wait(driver).until(lambda d: d.find_element(By.ID, "scenario-envelope").get_attribute("value") == str(envelope))
+    _wait_text(driver, limit("max"), f"{sector_request:f}")  # the limit is back in the grid
     _wait_text(driver, "[data-kpi='allocated'] ~ .kpi-detail", fmt.peso_exact(expected.allocated_total))
 
     # export: the CSV is the PPA table, the workbook has the breakdowns; both add up to what the engine allocates

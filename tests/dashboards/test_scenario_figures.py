@@ -7,6 +7,7 @@ from decimal import Decimal
 import polars as pl
 import pytest
 
+from dashboards import formatting as fmt
 from dashboards import scenario_figures as sf
 from dashboards.pages import scenarios as page
 from dashboards.theme import BLUE, NEUTRAL
@@ -261,3 +262,49 @@ def test_grid_rows_fixed_part_is_formatted_once_per_frame_and_never_shared_betwe
     renamed = frame.with_columns(pl.Series("title", ["Bridges", "Seeds", "Wells"]))
     assert [r["title"] for r in sf.ppa_grid_rows(renamed)] == ["Seeds", "Bridges", "Wells"]
     assert [r["title"] for r in sf.ppa_grid_rows(frame)] == ["b", "Roads", "Clinics"]
+
+
+# ------------------------------------------------------------------------------------ the sector/area grid
+CANDIDATES = PPAS.with_columns(requested_cost=pl.Series([D("20.00"), D("5.00"), D("1234567.00")]))
+
+
+def test_bound_grid_rows_are_the_sectors_then_the_areas_with_their_requests():
+    rows = sf.bound_grid_rows(CANDIDATES)
+    assert [(r["id"], r["dim"], r["label"], r["requested__value"]) for r in rows] == [
+        ("sector|economic", "Sector", fmt.sector_label("economic"), 1234567.0),
+        ("sector|social", "Sector", fmt.sector_label("social"), 25.0),
+        ("area|province:1", "Area", "Cotabato", 1234587.0),
+        ("area|province:2", "Area", "Sulu", 5.0),
+    ]
+    first = rows[0]
+    assert (first["requested"], first["requested_exact"]) == (fmt.peso_short(D("1234567")), "₱1,234,567.00")
+    assert all((r["min"], r["max"], r["problem"]) == ("", "", "") for r in rows)
+    assert sf.bound_grid_rows(CANDIDATES) is rows  # once per candidates frame
+    assert sf.bound_keys(CANDIDATES) == {"sector|economic", "sector|social", "area|province:1", "area|province:2"}
+
+
+@pytest.mark.parametrize(
+    "data",
+    [None, [], "sector|social", 7, {"sector|social": "2000"}, {"sector|social": ["1", "2"]}, {"": {"min": "1"}},
+     {"moa|MOH": {"min": "1"}}, {"sector|": {"min": "1"}}, {"sector|social": {"min": "", "max": " "}},
+     {"sector|social": {"min": None, "max": 5}}],
+)  # fmt: skip
+def test_bound_edits_drop_what_the_grid_cannot_send(data):
+    assert sf.bound_edits(data) == {}
+
+
+def test_bound_edits_keep_the_limits_typed_on_known_rows():
+    data = {
+        "sector|social": {"min": "10", "max": 3, "extra": "x"},
+        "area|province:9": {"max": "5"},  # not a row of this year's grid
+        "area|province:1": {"max": "1,000"},
+    }
+    assert sf.bound_edits(data) == {
+        "sector|social": {"min": "10", "max": ""},
+        "area|province:9": {"min": "", "max": "5"},
+        "area|province:1": {"min": "", "max": "1,000"},
+    }
+    assert sf.bound_edits(data, sf.bound_keys(CANDIDATES)) == {
+        "sector|social": {"min": "10", "max": ""},
+        "area|province:1": {"min": "", "max": "1,000"},
+    }
