@@ -14,7 +14,7 @@ import polars as pl
 
 from dashboards import formatting as fmt
 from dashboards import theme
-from dashboards.figures import Column, base_layout, empty_figure
+from dashboards.figures import Column, base_layout, empty_figure, peso_exact_list, peso_short_list
 
 TREEMAP_TITLE = "Approved budget by BDP goal and MOA"
 UNTAGGED_LABEL = "Untagged (no BDP goal)"
@@ -66,27 +66,48 @@ PPAS_PER_BOX = 12
 
 
 # ---------------------------------------------------------------------------------------------- treemap
+def _text_or(column: str, fallback: str | pl.Expr) -> pl.Expr:
+    """``column``, or ``fallback`` where it is null or empty (Python's ``a or b`` on text)."""
+    value = pl.col(column)
+    return pl.when(value.is_null() | (value == "")).then(fallback).otherwise(value)
+
+
+def _counts(values: pl.Series) -> list[str]:
+    return [fmt.count(v) for v in values.to_list()]
+
+
 def goal_treemap(frame: pl.DataFrame, per_box: int = PPAS_PER_BOX) -> go.Figure:
     """Goals → MOAs → PPAs, from ``alignment_queries.budget_by_goal_folded`` with the same ``per_box``: under each
     goal × MOA its ``per_box`` largest PPAs, then one box for the others with their exact total; the untagged
-    bucket grey and labelled."""
+    bucket grey and labelled. The boxes' texts are made by polars a column at a time (thousands of boxes)."""
     if frame.height == 0 or not any((v or 0) > 0 for v in frame["aligned_budget"].to_list()):
         return empty_figure(TREEMAP_TITLE, "No budget in this selection", height=460)
-    ids, labels, parents, values, colours, hover = [], [], [], [], [], []
+    goal_label = (
+        pl.when(pl.col("is_untagged"))
+        .then(pl.lit(UNTAGGED_LABEL))
+        .otherwise(_text_or("goal_title", pl.col("goal_key")))
+    )
+    moa = _text_or("moa_acronym", pl.lit(NO_MOA))
+    goal_id = pl.concat_str(pl.lit("goal:"), pl.col("goal_key"))
+    moa_id = pl.concat_str(goal_id, pl.lit("/moa:"), moa)
     goals = frame.select("goal_key", "goal_title", "is_untagged", "goal_budget").unique(maintain_order=True)
     total = sum((v or Decimal(0)) for v in goals["goal_budget"].to_list())
-    colour_of: dict[str, str] = {}
-    for i, g in enumerate(goals.iter_rows(named=True)):
-        colour = theme.NEUTRAL if g["is_untagged"] else GOAL_COLOURS[i % len(GOAL_COLOURS)]
-        colour_of[g["goal_key"]] = colour
-        label = UNTAGGED_LABEL if g["is_untagged"] else (g["goal_title"] or g["goal_key"])
-        ids.append(f"goal:{g['goal_key']}")
-        labels.append(label)
-        parents.append("")
-        values.append(float(g["goal_budget"] or 0))
-        colours.append(colour)
-        share = fmt.percent(g["goal_budget"] / total) if total else fmt.MISSING
-        hover.append(f"<b>{label}</b><br>{fmt.peso_exact(g['goal_budget'])} ({share} of the selection)")
+    colour_of = {
+        key: theme.NEUTRAL if untagged else GOAL_COLOURS[i % len(GOAL_COLOURS)]
+        for i, (key, untagged) in enumerate(
+            zip(goals["goal_key"].to_list(), goals["is_untagged"].to_list(), strict=True)
+        )
+    }
+    shares = [fmt.percent(v / total) if total else fmt.MISSING for v in goals["goal_budget"].to_list()]
+    goals = goals.with_columns(share=pl.Series(shares, dtype=pl.String)).select(
+        goal_id.alias("id"),
+        goal_label.alias("label"),
+        pl.lit("").alias("parent"),
+        pl.col("goal_key"),
+        pl.col("goal_budget").alias("amount"),
+        pl.concat_str(pl.lit("<b>"), goal_label, pl.lit("</b><br>")).alias("head"),
+        pl.concat_str(pl.lit(" ("), pl.col("share"), pl.lit(" of the selection)")).alias("tail"),
+    )  # fmt: skip
     moas = frame.group_by(["goal_key", "moa_acronym"], maintain_order=True).agg(
         pl.first("goal_title"),
         pl.first("is_untagged"),
@@ -94,56 +115,61 @@ def goal_treemap(frame: pl.DataFrame, per_box: int = PPAS_PER_BOX) -> go.Figure:
         pl.first("moa_budget"),
         pl.first("moa_ppa_count").alias("len"),
     )
-    for r in moas.iter_rows(named=True):
-        moa = r["moa_acronym"] or NO_MOA
-        ids.append(f"goal:{r['goal_key']}/moa:{moa}")
-        labels.append(moa)
-        parents.append(f"goal:{r['goal_key']}")
-        values.append(float(r["moa_budget"] or 0))
-        colours.append(colour_of[r["goal_key"]])
-        goal = UNTAGGED_LABEL if r["is_untagged"] else (r["goal_title"] or r["goal_key"])
-        hover.append(
-            f"<b>{moa}</b> {r['moa_name'] or ''}<br>{goal}<br>Approved budget: {fmt.peso_exact(r['moa_budget'])}"
-            f"<br>PPAs: {fmt.count(r['len'])}"
-        )
-    shown = frame.filter(pl.col("others_count").is_null())
-    others = frame.filter(pl.col("others_count").is_not_null()).rename({"others_count": "len"})
-    for r in shown.iter_rows(named=True):
-        moa = r["moa_acronym"] or NO_MOA
-        ids.append(f"goal:{r['goal_key']}/moa:{moa}/ppa:{r['ppa_id']}")
-        labels.append(r["title"] or r["ppa_id"])
-        parents.append(f"goal:{r['goal_key']}/moa:{moa}")
-        values.append(float(r["aligned_budget"] or 0))
-        colours.append(colour_of[r["goal_key"]])
-        hover.append(
-            f"<b>{r['title'] or r['ppa_id']}</b><br>{moa}<br>Aligned budget: {fmt.peso_exact(r['aligned_budget'])}"
-        )
-    for r in others.iter_rows(named=True):
-        moa = r["moa_acronym"] or NO_MOA
-        label = f"{fmt.count(r['len'])} other PPAs"
-        ids.append(f"goal:{r['goal_key']}/moa:{moa}/others")
-        labels.append(label)
-        parents.append(f"goal:{r['goal_key']}/moa:{moa}")
-        values.append(float(r["aligned_budget"] or 0))
-        colours.append(colour_of[r["goal_key"]])
-        hover.append(
-            f"<b>{label}</b> of {moa}, none larger than the {per_box} shown<br>"
-            f"Aligned budget together: {fmt.peso_exact(r['aligned_budget'])}<br>Every PPA: the XLSX export"
-        )
+    moas = moas.with_columns(count=pl.Series(_counts(moas["len"]), dtype=pl.String)).select(
+        moa_id.alias("id"),
+        moa.alias("label"),
+        goal_id.alias("parent"),
+        pl.col("goal_key"),
+        pl.col("moa_budget").alias("amount"),
+        pl.concat_str(pl.lit("<b>"), moa, pl.lit("</b> "), pl.col("moa_name").fill_null(""), pl.lit("<br>"), goal_label,
+                      pl.lit("<br>Approved budget: ")).alias("head"),
+        pl.concat_str(pl.lit("<br>PPAs: "), pl.col("count")).alias("tail"),
+    )  # fmt: skip
+    ppa_label = _text_or("title", pl.col("ppa_id"))
+    shown = frame.filter(pl.col("others_count").is_null()).select(
+        pl.concat_str(moa_id, pl.lit("/ppa:"), pl.col("ppa_id")).alias("id"),
+        ppa_label.alias("label"),
+        moa_id.alias("parent"),
+        pl.col("goal_key"),
+        pl.col("aligned_budget").alias("amount"),
+        pl.concat_str(pl.lit("<b>"), ppa_label, pl.lit("</b><br>"), moa, pl.lit("<br>Aligned budget: ")).alias("head"),
+        pl.lit("").alias("tail"),
+    )
+    others = frame.filter(pl.col("others_count").is_not_null())
+    others = others.with_columns(count=pl.Series(_counts(others["others_count"]), dtype=pl.String)).select(
+        pl.concat_str(moa_id, pl.lit("/others")).alias("id"),
+        pl.concat_str(pl.col("count"), pl.lit(" other PPAs")).alias("label"),
+        moa_id.alias("parent"),
+        pl.col("goal_key"),
+        pl.col("aligned_budget").alias("amount"),
+        pl.concat_str(pl.lit("<b>"), pl.col("count"), pl.lit(" other PPAs</b> of "), moa,
+                      pl.lit(f", none larger than the {per_box} shown<br>Aligned budget together: ")).alias("head"),
+        pl.lit("<br>Every PPA: the XLSX export").alias("tail"),
+    )  # fmt: skip
+    boxes = pl.concat([goals, moas, shown, others], how="vertical_relaxed")
+    amounts = boxes["amount"].cast(pl.Decimal(38, 2))
+    exact = pl.Series("exact", peso_exact_list(amounts), dtype=pl.String)
+    hover = boxes.with_columns(exact).select(pl.concat_str("head", "exact", "tail").alias("hover"))["hover"]
+    values = amounts.cast(pl.Float64).fill_null(0.0)
     # Only the PPAs carry a value ("remainder"): a goal or MOA box is the sum of its PPAs by construction, so float
     # rounding can never make a parent smaller than its children (plotly would then drop the branch).
-    branches = len(ids) - shown.height - others.height
+    branches = goals.height + moas.height
     # numpy arrays: plotly takes them as they are instead of checking and copying thousands of list items
     fig = go.Figure(
         go.Treemap(
-            ids=np.array(ids, dtype=object),
-            labels=np.array(labels, dtype=object),
-            parents=np.array(parents, dtype=object),
-            values=np.array([0.0] * branches + values[branches:]),
+            ids=boxes["id"].to_numpy().astype(object),
+            labels=boxes["label"].to_numpy().astype(object),
+            parents=boxes["parent"].to_numpy().astype(object),
+            values=np.concatenate([np.zeros(branches), values.to_numpy()[branches:]]),
             branchvalues="remainder",
-            marker={"colors": np.array(colours, dtype=object), "line": {"color": "white", "width": 1}},
+            marker={
+                "colors": np.array([colour_of[k] for k in boxes["goal_key"].to_list()], dtype=object),
+                "line": {"color": "white", "width": 1},
+            },
             texttemplate="<b>%{label}</b><br>%{customdata[1]}",
-            customdata=np.array([[h, fmt.peso_short(v)] for h, v in zip(hover, values, strict=True)], dtype=object),
+            customdata=np.array(
+                list(zip(hover.to_list(), peso_short_list(amounts.fill_null(0)), strict=True)), dtype=object
+            ),
             hovertemplate="%{customdata[0]}<extra></extra>",
             textfont={"color": "white"},
             tiling={"pad": 2},

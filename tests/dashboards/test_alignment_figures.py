@@ -330,3 +330,19 @@ def test_form_options():
     ]
     goals = pl.DataFrame({"strategic_goal_id": ["g1"], "goal_title": ["One"]})
     assert af.goal_options(goals) == [{"label": "One", "value": "g1"}]
+
+
+def test_treemap_boxes_without_a_name_fall_back_like_the_page_elsewhere():
+    """An empty or missing title shows the PPA id; an empty MOA acronym "No MOA"; an empty goal title its key."""
+    frame = _by_goal(
+        [
+            ("g1", "", False, "", None, "p1", "", Decimal("5.00")),
+            ("g2", None, False, None, None, "p2", None, Decimal("1234567.89")),
+        ]
+    )
+    trace = af.goal_treemap(fold(frame, af.PPAS_PER_BOX)).data[0]
+    assert list(trace.labels) == ["g1", "g2", af.NO_MOA, af.NO_MOA, "p1", "p2"]
+    assert list(trace.ids)[4:] == ["goal:g1/moa:No MOA/ppa:p1", "goal:g2/moa:No MOA/ppa:p2"]
+    assert [c[1] for c in trace.customdata] == ["₱5", "₱1.23M", "₱5", "₱1.23M", "₱5", "₱1.23M"]
+    assert trace.customdata[5][0] == "<b>p2</b><br>No MOA<br>Aligned budget: ₱1,234,567.89"
+    assert trace.customdata[2][0] == "<b>No MOA</b> <br>g1<br>Approved budget: ₱5.00<br>PPAs: 1"
