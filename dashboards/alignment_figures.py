@@ -4,9 +4,11 @@ components as bars, and table rows. Nothing here reads the warehouse or knows ab
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -269,21 +271,37 @@ UNTAGGED_GRID_COLUMNS = (
 )
 
 
+def _each(values: list, text: Callable[[Any], str]) -> list[str]:
+    """``text`` of every value, worked out once per distinct value (sectors, years, sources repeat)."""
+    known = {v: text(v) for v in set(values)}
+    return [known[v] for v in values]
+
+
 def untagged_rows(frame: pl.DataFrame) -> list[dict]:
+    """The grid's rows, a column at a time (thousands of PPAs at scale): the money by ``peso_exact_list``, the
+    repeated codes through ``_each``."""
+    column = {c: frame[c].to_list() for c in ("ppa_id", "title", "moa_acronym", "moa_name", "ppa_source")}
     return [
         {
-            "ppa_id": r["ppa_id"],
-            "title": r["title"] or fmt.MISSING,
-            "moa": r["moa_acronym"] or fmt.MISSING,
-            "moa_name": r["moa_name"] or "",
-            "sector": fmt.sector_label(r["sector"]),
-            "fiscal_year": fmt.fiscal_year(r["fiscal_year"]),
-            "budget": fmt.peso_exact(r["budget_allocation"]),
-            "source": SOURCE_LABELS.get(r["ppa_source"], r["ppa_source"] or fmt.MISSING),
-            "score": fmt.MISSING if r["bpda_score"] is None else f"{r['bpda_score']:.2f}",
+            "ppa_id": ppa_id,
+            "title": title or fmt.MISSING,
+            "moa": moa or fmt.MISSING,
+            "moa_name": moa_name or "",
+            "sector": sector,
+            "fiscal_year": year,
+            "budget": budget,
+            "source": SOURCE_LABELS.get(source, source or fmt.MISSING),
+            "score": score,
             "pick": PICK_TEXT,
         }
-        for r in frame.iter_rows(named=True)
+        for ppa_id, title, moa, moa_name, source, sector, year, budget, score in zip(
+            *column.values(),
+            _each(frame["sector"].to_list(), fmt.sector_label),
+            _each(frame["fiscal_year"].to_list(), fmt.fiscal_year),
+            peso_exact_list(frame["budget_allocation"]),
+            _each(frame["bpda_score"].to_list(), lambda v: fmt.MISSING if v is None else f"{v:.2f}"),
+            strict=True,
+        )
     ]
 
 
