@@ -6,7 +6,7 @@ the scenario is blue, the baseline grey. Hover text shows exact pesos.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -301,15 +301,7 @@ def bound_grid_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     ]
     rows = []
     for dimension, keys, labels, grouped in parts:
-        requested = grouped["requested_cost"]
-        for key, label, short, value, exact in zip(
-            keys,
-            labels,
-            peso_short_list(requested),
-            requested.cast(pl.Float64).to_list(),
-            peso_exact_list(requested),
-            strict=True,
-        ):
+        for key, label, (short, value, exact) in zip(keys, labels, _amounts(grouped["requested_cost"]), strict=True):
             rows.append(
                 {
                     "id": bound_id(dimension, key),
@@ -351,11 +343,15 @@ def bound_edits(data: Any, known: frozenset[str] | None = None) -> dict[str, dic
     return edits
 
 
+def _amounts(amounts: pl.Series) -> Iterator[tuple[str, float | None, str]]:
+    """Per amount of a grid's column: its short text, its number (the grid orders by it) and its exact text."""
+    return zip(peso_short_list(amounts), amounts.cast(pl.Float64).to_list(), peso_exact_list(amounts), strict=True)
+
+
 @once_per_frame
 def _fixed_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     """The grid rows' fixed part (title, MOA, requested amount), formatted once per candidates frame."""
     ordered = frame.sort(["baseline", "ppa_id"], descending=[True, False])
-    requested = ordered["requested_cost"]
     rows = [
         {
             "ppa_id": ppa_id,
@@ -366,11 +362,9 @@ def _fixed_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
             "requested__value": value,
             "requested_exact": exact,
         }
-        for ppa_id, title, moa, sector, area, short, value, exact in zip(
+        for ppa_id, title, moa, sector, area, (short, value, exact) in zip(
             *(ordered[c].to_list() for c in ("ppa_id", "title", "moa", "sector", "area_name")),
-            peso_short_list(requested),
-            requested.cast(pl.Float64).to_list(),
-            peso_exact_list(requested),
+            _amounts(ordered["requested_cost"]),
             strict=True,
         )
     ]

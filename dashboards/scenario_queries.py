@@ -252,9 +252,12 @@ def year_inputs(con: duckdb.DuckDBPyConnection, fiscal_year: int) -> YearInputs:
 def evaluate_spec(con: duckdb.DuckDBPyConnection, spec: ScenarioSpec, fiscal_year: int) -> ScenarioResult:
     """Run the engine on the year's candidates with the year's ceilings: what the page shows and what the refresh
     stores for a saved scenario (``fct_scenario_allocations`` / ``fct_scenario_runs``)."""
-    inputs = year_inputs(con, fiscal_year)
-    outcome = evaluate(inputs.candidates, with_ceilings(spec, inputs.ceilings))
-    return ScenarioResult(inputs, outcome)
+    return evaluate_year(year_inputs(con, fiscal_year), spec)
+
+
+def evaluate_year(inputs: YearInputs, spec: ScenarioSpec) -> ScenarioResult:
+    """:func:`evaluate_spec` on a year's inputs already read."""
+    return ScenarioResult(inputs, evaluate(inputs.candidates, with_ceilings(spec, inputs.ceilings)))
 
 
 @dataclass(frozen=True, eq=False)

@@ -782,10 +782,10 @@ def recompute(
         raise PreventUpdate  # no year yet, or a tampered request whose inputs are not the page's
     weights = {i["strategy"]: v for i, v in zip(weight_ids, weight_values, strict=True)}
     with read_only(home) as con:
-        known = sf.bound_keys(q.year_inputs(con, year).candidates)
+        inputs = q.year_inputs(con, year)  # the grid's rows, and what the engine reads (kept per file and year)
     bounds = [
         (*ident.split("|", 1), limits["min"], limits["max"])
-        for ident, limits in sf.bound_edits(bound_data, known).items()
+        for ident, limits in sf.bound_edits(bound_data, sf.bound_keys(inputs.candidates)).items()
     ]
     edits = sf.lock_edits(edits_data)
     lock_texts, excluded = edits["locks"], edits["excluded"]
@@ -798,8 +798,7 @@ def recompute(
     spec_json = None
     status: Any
     if spec is not None:
-        with read_only(home) as con:
-            result = q.evaluate_spec(con, spec, year)
+        result = q.evaluate_year(inputs, spec)
         if result.outcome.allocation is None:
             problems = engine_problems(result.outcome.errors)
         else:
