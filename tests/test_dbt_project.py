@@ -11,6 +11,7 @@ import importlib
 import json
 import os
 import re
+import shutil
 import subprocess
 from datetime import datetime
 from decimal import Decimal
@@ -218,16 +219,64 @@ def test_every_model_is_documented_with_its_grain():
         )
 
 
+def _test_names(entry: dict) -> set[str]:
+    return {next(iter(t)) if isinstance(t, dict) else t for t in entry.get("data_tests", []) or []}
+
+
+def _constraint_types(entry: dict) -> set[str]:
+    return {c["type"] for c in entry.get("constraints", []) or []}
+
+
+def _enforced_contract(model: dict) -> bool:
+    """A mart table whose contract DuckDB enforces: its constraints are checked as every row is written."""
+    config = model.get("config", {}) or {}
+    return (config.get("contract", {}) or {}).get("enforced", True) and config.get("materialized") != "view"
+
+
+def _marts() -> dict[str, dict]:
+    documented = _documented_models()
+    return {p.stem: documented[p.stem] for p in (MODELS / "marts").rglob("*.sql")}
+
+
 def test_every_model_tests_its_grain():
+    """By a data test, or, on a mart whose contract is enforced, by its primary key (DuckDB refuses a duplicate)."""
+    marts = _marts()
     for name, model in _documented_models().items():
         if name.startswith("stg_meta__"):
             continue  # ingest's bookkeeping; may be empty and has no single key
-        model_tests = [next(iter(t)) if isinstance(t, dict) else t for t in model.get("data_tests", [])]
-        key_tested = "unique_combination_of_columns" in model_tests
+        key_tested = "unique_combination_of_columns" in _test_names(model)
+        enforced = name in marts and _enforced_contract(model)
         for column in model.get("columns", []):
-            tests = {next(iter(t)) if isinstance(t, dict) else t for t in column.get("data_tests", [])}
-            key_tested |= {"unique", "not_null"} <= tests
+            checks = _test_names(column) | (_constraint_types(column) if enforced else set())
+            key_tested |= {"unique", "not_null"} <= checks or "primary_key" in checks
+        if enforced:
+            key_tested |= "primary_key" in _constraint_types(model)
         assert key_tested, f"{name} does not test its grain"
+
+
+def test_marts_do_not_test_again_what_their_constraints_enforce():
+    """A mart with an enforced contract states not-null and accepted values as constraints, which DuckDB checks as
+    the table is written, and its keys as primary keys; a data test repeating one is a dbt node (tens of
+    milliseconds at every refresh) that can never fail."""
+    for name, model in _marts().items():
+        if not _enforced_contract(model):
+            continue  # dbt-duckdb's Python models: no contract, their checks stay data tests
+        keys = [set(c["columns"]) for c in model.get("constraints", []) or [] if c["type"] in ("primary_key", "unique")]
+        repeated = [
+            "unique_combination_of_columns"
+            for t in model.get("data_tests", []) or []
+            if isinstance(t, dict)
+            and set(t.get("unique_combination_of_columns", {}).get("arguments", {}).get("combination_of_columns", []))
+            in keys
+        ]
+        for column in model.get("columns", []):
+            tests, constraints = _test_names(column), _constraint_types(column)
+            in_key = "primary_key" in constraints or any(column["name"] in k for k in keys)
+            repeated += [f"{column['name']}: {t}" for t in tests & {"not_null", "accepted_values", "accepted_range"}]
+            if "unique" in tests and ({"primary_key", "unique"} & constraints or {column["name"]} in keys):
+                repeated.append(f"{column['name']}: unique")
+            assert not (in_key and "not_null" in tests)
+        assert not repeated, f"{name}: data tests an enforced constraint makes (or can make): {repeated}"
 
 
 def test_public_models_have_enforced_contracts_with_types():
@@ -861,6 +910,40 @@ def test_models_land_in_their_layer_schemas(built_warehouse):
     assert where["int_ppa_funding_totals"][0] == "intermediate"
     assert where["stg_obcms__monitoring_entries"] == ("staging", "VIEW")
     assert not any(schema.startswith("main_") for schema, _, _ in rows)
+
+
+@pytest.mark.dbt
+def test_mart_constraints_are_in_the_warehouse_and_refuse_bad_rows(built_warehouse, tmp_path):
+    """The marts' constraints are built into their tables, and DuckDB refuses a row that breaks one."""
+    warehouse, _ = built_warehouse
+    declared = sum(
+        c["type"] == "check"
+        for model in _marts().values()
+        if _enforced_contract(model)
+        for column in model.get("columns", [])
+        for c in column.get("constraints", []) or []
+    )
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(warehouse, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        (checks,) = con.execute(
+            "select count(*) from duckdb_constraints() where schema_name = 'marts' and constraint_type = 'CHECK'"
+        ).fetchone()
+        assert checks == declared > 40
+        assert con.execute("select count(*) from marts.dim_ppa where category = 'moa_ppa'").fetchone()[0] > 0
+        with pytest.raises(duckdb.ConstraintException, match=r"CHECK constraint failed.*category IN"):
+            con.execute("update marts.dim_ppa set category = 'program' where category = 'moa_ppa'")
+        assert con.execute("select count(*) from marts.fct_budget_execution_monthly").fetchone()[0] > 0
+        with pytest.raises(duckdb.ConstraintException, match=r"NOT NULL constraint failed: .*month_number"):
+            con.execute("update marts.fct_budget_execution_monthly set month_number = null")
+        with pytest.raises(duckdb.ConstraintException, match=r"CHECK constraint failed.*month_number IN"):
+            con.execute("update marts.fct_budget_execution_monthly set month_number = 13 where month_number = 12")
+        assert con.execute(
+            "select count(*) from marts.fct_budget_execution_monthly where month_number = 13"
+        ).fetchone() == (0,)
+    finally:
+        con.close()
 
 
 @pytest.mark.dbt
